@@ -1,0 +1,24 @@
+from django import template
+
+from indicators.numbers import format_number
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping, key):
+    """`mapping|get_item:key` — dictionaries keyed by ids in templates."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def vn_number(value, decimals=None):
+    """A number with decimal comma and thousands dot: 10.775.000.000, 13,04."""
+    return format_number(value, decimals)
+
+
+@register.filter
+def vn_month(month):
+    """Decree 30 writes months 1 and 2 with a leading zero, the others without."""
+    month = int(month)
+    return f"{month:02d}" if month < 3 else str(month)

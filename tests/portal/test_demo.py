@@ -1,0 +1,26 @@
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts():
+    return {m._meta.label: m.objects.count() for m in apps.get_models()}
+
+
+@override_settings(DEBUG=True)
+def test_loading_the_demo_twice_yields_the_same_row_counts(demo):
+    call_command("load_demo")
+    before = row_counts()
+    call_command("load_demo")
+    assert row_counts() == before
+    # Đồng Tháp 2020, its two reporting bodies, and Tuyên Quang (scope of seed 004)
+    assert before["portal.ReportingUnit"] == 1 + 12 + 141 + 2 + 1
+    assert before["indicators.Value"] == 141 * 3 * 10 + 9
+
+
+def test_the_demo_refuses_to_load_with_debug_off():
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo")
