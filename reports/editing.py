@@ -1,0 +1,182 @@
+"""Saving what reporters type: section texts, the document's own fields, and
+indicator cells. Nothing is ever silently overwritten: texts and document
+fields carry the version they were edited from, and a save from an old
+version is refused with the current text, so the page can show both."""
+
+import re
+import unicodedata
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from indicators.models import FigureKind, Target
+from indicators.numbers import ParseError, parse
+from indicators.values import record_value, target_fields
+from reports.models import Report, ReportStatus, SectionText
+from reports.workflow import WorkflowError, may_edit
+
+MAX_SECTION_LENGTH = 200_000  # characters: about 60 printed pages
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+
+
+class ConflictError(WorkflowError):
+    """Someone saved a newer version; `current` is what is stored now."""
+
+    def __init__(self, current_text, current_version):
+        super().__init__(
+            _(
+                "Someone else saved this part of the report after you opened it. "
+                "Your text is kept below: compare it with the saved text and save again."
+            )
+        )
+        self.current_text = current_text
+        self.current_version = current_version
+
+
+def clean_text(text):
+    """Plain text, one paragraph per line: NFC Vietnamese, no control
+    characters, no empty lines or trailing spaces (what Word pastes in)."""
+    text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text).replace("\t", " ").replace("\u00a0", " ")
+    lines = [re.sub(r" {2,}", " ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def _check_editable(report, user):
+    if not may_edit(user, report):
+        raise WorkflowError(_("This report can no longer be edited."))
+
+
+def _started(report):
+    if report.status == ReportStatus.NOT_STARTED:
+        Report.objects.filter(pk=report.pk, status=ReportStatus.NOT_STARTED).update(
+            status=ReportStatus.DRAFT
+        )
+        report.status = ReportStatus.DRAFT
+
+
+@transaction.atomic
+def save_section(report, section, text, base_version, user):
+    """Store a section's text if nobody saved it since `base_version`."""
+    _check_editable(report, user)
+    text = clean_text(text)
+    if len(text) > MAX_SECTION_LENGTH:
+        raise WorkflowError(
+            _("This section is too long (%(length)s characters; at most %(limit)s).")
+            % {"length": len(text), "limit": MAX_SECTION_LENGTH}
+        )
+    # A compare-and-swap UPDATE: the database decides who was first.
+    updated = SectionText.objects.filter(
+        report=report, section=section, version=base_version
+    ).update(text=text, version=F("version") + 1, updated_by=user)
+    if not updated:
+        if (
+            base_version == 0
+            and not SectionText.objects.filter(report=report, section=section).exists()
+        ):
+            try:
+                with transaction.atomic():
+                    SectionText.objects.create(
+                        report=report, section=section, text=text, version=1, updated_by=user
+                    )
+            except IntegrityError:
+                pass  # created by someone else in the meantime: a conflict below
+            else:
+                _started(report)
+                return SectionText.objects.get(report=report, section=section)
+        current = SectionText.objects.filter(report=report, section=section).first()
+        raise ConflictError(current.text if current else "", current.version if current else 0)
+    saved = SectionText.objects.get(report=report, section=section)
+    saved._history_user = user
+    saved.save(update_fields=["updated_at"])  # records the new text in the history
+    _started(report)
+    return saved
+
+
+DOCUMENT_FIELDS = [
+    "number_symbol",
+    "place",
+    "signed_on",
+    "superior_body",
+    "issuing_body",
+    "summary",
+    "introduction",
+    "closing",
+    "authority",
+    "position",
+    "signer",
+    "recipients",
+]
+
+
+@transaction.atomic
+def save_document_fields(report, values, base_version, user):
+    """The document's own fields (number, place and date, signer...)."""
+    _check_editable(report, user)
+    cleaned = {
+        name: (clean_text(value) if isinstance(value, str) else value)
+        for name, value in values.items()
+        if name in DOCUMENT_FIELDS
+    }
+    updated = Report.objects.filter(pk=report.pk, version=base_version).update(
+        **cleaned, version=F("version") + 1
+    )
+    if not updated:
+        current = Report.objects.get(pk=report.pk)
+        raise ConflictError("", current.version)
+    saved = Report.objects.get(pk=report.pk)
+    saved._history_user = user
+    saved.save(update_fields=["updated_at"])
+    _started(saved)
+    return saved
+
+
+COLUMNS = ("actual", "plan", "plan_next")
+
+
+@transaction.atomic
+def save_cell(report, indicator, column, typed, user):
+    """One cell of the indicator table: the result goes to the unit's values
+    (so the roll-up sees it), the plans to the unit's targets."""
+    _check_editable(report, user)
+    year = report.round.year
+    if column == "actual":
+        value = record_value(indicator, report.unit, year, FigureKind.ACTUAL, typed, user)
+        _started(report)
+        return value
+    if column not in COLUMNS:
+        raise ParseError(_("Unknown column."))
+    target_year = year if column == "plan" else year + 1
+    reading = parse(typed)
+    existing = Target.objects.filter(indicator=indicator, scope=report.unit, year=target_year)
+    if reading.kind == "empty":
+        existing.delete()
+        return None
+    target = existing.first() or Target(indicator=indicator, scope=report.unit, year=target_year)
+    for field, value in target_fields(reading).items():
+        setattr(target, field, value)
+    target._history_user = user
+    target.save()
+    _started(report)
+    return target
+
+
+@transaction.atomic
+def save_figure(report, code, typed, user):
+    """A named figure in đồng ("10.775.000.000")."""
+    from indicators.numbers import parse_decimal
+    from reports.models import ReportFigure
+
+    _check_editable(report, user)
+    typed = (typed or "").strip()
+    if not typed:
+        ReportFigure.objects.filter(report=report, code=code).delete()
+        return None
+    value = parse_decimal(typed.removesuffix("đồng").strip())
+    figure, _created = ReportFigure.objects.update_or_create(
+        report=report, code=code, defaults={"value": value, "text": typed}
+    )
+    _started(report)
+    return figure

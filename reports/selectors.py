@@ -1,0 +1,151 @@
+"""What the report pages show, read in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from indicators.achievement import evaluate
+from indicators.models import FigureKind, Indicator, Target, Value
+from indicators.numbers import format_reading
+from indicators.values import reading_of
+from reports.models import ReviewComment, SectionText, TableKind
+from reports.workflow import indicator_codes
+
+
+@dataclass
+class SectionState:
+    section: object
+    text: str
+    version: int
+    comments: list
+
+    @property
+    def filled(self):
+        return bool(self.text)
+
+    @property
+    def paragraphs(self):
+        return [p for p in self.text.split("\n") if p]
+
+
+@dataclass
+class IndicatorRow:
+    number: int
+    indicator: object
+    plan: str
+    actual: str
+    plan_next: str
+    achievement: object
+    comments: list
+
+
+def sections_of(report):
+    texts = {t.section_id: t for t in SectionText.objects.filter(report=report)}
+    comments = {}
+    for c in ReviewComment.objects.filter(report=report).select_related("author"):
+        comments.setdefault(c.section_id or ("indicator", c.indicator_id), []).append(c)
+    states = []
+    for section in report.round.template.sections.all():
+        t = texts.get(section.pk)
+        states.append(
+            SectionState(
+                section, t.text if t else "", t.version if t else 0, comments.get(section.pk, [])
+            )
+        )
+    return states, comments
+
+
+def _shown(reading):
+    return reading.text or format_reading(reading)
+
+
+def indicator_rows(report, comments=None):
+    codes = indicator_codes(report.round.template)
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
+    year = report.round.year
+    actuals = {
+        v.indicator_id: v
+        for v in Value.objects.filter(
+            unit=report.unit,
+            year=year,
+            period="Y",
+            figure=FigureKind.ACTUAL,
+            indicator__code__in=codes,
+        )
+    }
+    plans = {}
+    for t in Target.objects.filter(
+        scope=report.unit, year__in=[year, year + 1], indicator__code__in=codes
+    ):
+        plans.setdefault((t.indicator_id, t.year), t)
+    rows = []
+    for number, code in enumerate(codes, start=1):
+        ind = indicators.get(code)
+        if ind is None:
+            continue
+        actual = actuals.get(ind.pk)
+        plan = plans.get((ind.pk, year))
+        plan_next = plans.get((ind.pk, year + 1))
+        actual_reading = reading_of(actual) if actual else None
+        plan_reading = plan.reading() if plan else None
+        achievement = (
+            evaluate(actual_reading, plan_reading, ind.higher_is_better)
+            if actual_reading and plan_reading
+            else None
+        )
+        rows.append(
+            IndicatorRow(
+                number,
+                ind,
+                _shown(plan_reading) if plan_reading else "",
+                _shown(actual_reading) if actual_reading else "",
+                _shown(plan_next.reading()) if plan_next else "",
+                achievement,
+                (comments or {}).get(("indicator", ind.pk), []),
+            )
+        )
+    return rows
+
+
+def table_configs(report, kind):
+    return [t for t in report.round.template.tables.all() if t.kind == kind]
+
+
+def figures_of(report):
+    stored = {f.code: f for f in report.figures.all()}
+    result = []
+    for table in table_configs(report, TableKind.FIGURES):
+        for fig in table.config.get("figures", []):
+            result.append((fig, stored.get(fig["code"])))
+    return result
+
+
+def home_lists(user):
+    """A reporter's open reports with deadlines; a reviewer's rounds with their
+    completeness and what awaits review. Two queries."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from portal import permissions
+    from reports.models import Report, ReportingRound, ReportStatus
+
+    reports = permissions.scope(
+        user,
+        Report.objects.filter(round__is_open=True).select_related("round", "unit"),
+        "fill",
+        "unit",
+    )
+    rounds = (
+        permissions.scope(
+            user, ReportingRound.objects.filter(is_open=True), "review", "issuing_unit"
+        )
+        .annotate(
+            expected=Count("reports", distinct=True),
+            submitted=Count(
+                "reports", filter=Q(reports__submitted_at__isnull=False), distinct=True
+            ),
+            awaiting=Count(
+                "reports", filter=Q(reports__status=ReportStatus.SUBMITTED), distinct=True
+            ),
+        )
+        .select_related("issuing_unit")
+    )
+    return {"reports": list(reports), "rounds": list(rounds), "today": timezone.localdate()}

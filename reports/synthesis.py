@@ -1,0 +1,66 @@
+"""The provincial synthesis: every section with the texts of all units, one
+after the other, and a draft provincial report prefilled with them."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from reports.models import Report, ReportStatus, SectionText
+from reports.workflow import WorkflowError
+
+COMPILED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class CompiledSection:
+    section: object
+    entries: list  # (unit name, text)
+
+
+def compile_round(round_):
+    """Sections in outline order, each with the submitted units' texts (two queries)."""
+    texts = (
+        SectionText.objects.filter(report__round=round_, report__status__in=COMPILED_STATUSES)
+        .exclude(text="")
+        .exclude(report__unit=round_.issuing_unit)
+        .select_related("report__unit")
+        .order_by("report__unit__path")
+    )
+    by_section = {}
+    for t in texts:
+        by_section.setdefault(t.section_id, []).append((t.report.unit.name, t.text))
+    return [
+        CompiledSection(section, by_section.get(section.pk, []))
+        for section in round_.template.sections.all()
+    ]
+
+
+@transaction.atomic
+def draft_provincial_report(round_, user):
+    """The issuing unit's own report in the round, its sections prefilled with
+    the units' texts (a unit's name on its own line before its paragraphs).
+    Sections already written by the province are left alone."""
+    report, _created = Report.objects.get_or_create(
+        round=round_,
+        unit=round_.issuing_unit,
+        defaults={
+            "due_on": max(d.due_on for d in round_.deadlines.all()),
+            "status": ReportStatus.DRAFT,
+            "issuing_body": round_.issuing_unit.name.upper(),
+        },
+    )
+    if report.status not in (ReportStatus.NOT_STARTED, ReportStatus.DRAFT, ReportStatus.RETURNED):
+        raise WorkflowError("The provincial report is already submitted.")
+    existing = set(SectionText.objects.filter(report=report).values_list("section_id", flat=True))
+    SectionText.objects.bulk_create(
+        SectionText(
+            report=report,
+            section=compiled.section,
+            text="\n".join(f"{name}:\n{text}" for name, text in compiled.entries),
+            version=1,
+            updated_by=user,
+        )
+        for compiled in compile_round(round_)
+        if compiled.entries and compiled.section.pk not in existing
+    )
+    return report

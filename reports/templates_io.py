@@ -1,0 +1,67 @@
+"""Loading outlines (report templates) from their JSON description.
+
+The same function loads the fixtures and, later, outlines an administrator
+imports: sections are matched by their key ("II.3"), so loading twice
+changes nothing.
+"""
+
+from django.db import transaction
+
+from reports.models import ReportTemplate, TemplateSection, TemplateTable
+
+
+@transaction.atomic
+def load_template(data):
+    fields = {"name": data["name"], "appendix_title": data.get("appendix_title", "")}
+    template, created = ReportTemplate.objects.get_or_create(
+        code=data["code"], version=data.get("version", 1), defaults=fields
+    )
+    # Saved only when something changed, so that loading twice adds no history.
+    if not created and any(getattr(template, f) != v for f, v in fields.items()):
+        for f, v in fields.items():
+            setattr(template, f, v)
+        template.save()
+    existing = {s.key: s for s in template.sections.all()}
+    position = 0
+
+    def walk(nodes, parent, prefix, depth):
+        nonlocal position
+        for node in nodes:
+            position += 1
+            key = f"{prefix}.{node['number']}" if prefix else node["number"]
+            values = {
+                "parent": parent,
+                "number": node["number"],
+                "title": node["title"],
+                "guidance": node.get("guidance", ""),
+                "required": node.get("required", True),
+                "position": position,
+                "depth": depth,
+            }
+            section = existing.get(key)
+            if section is None:
+                section = TemplateSection.objects.create(template=template, key=key, **values)
+            elif any(getattr(section, f) != v for f, v in values.items()):
+                for f, v in values.items():
+                    setattr(section, f, v)
+                section.save()
+            walk(node.get("children", []), section, key, depth + 1)
+
+    walk(data["sections"], None, "", 0)
+    tables = [
+        {
+            "kind": t["kind"],
+            "title": t.get("title", ""),
+            "position": i,
+            "config": {k: v for k, v in t.items() if k not in ("kind", "title")},
+        }
+        for i, t in enumerate(data.get("tables", []))
+    ]
+    current = [
+        {"kind": t.kind, "title": t.title, "position": t.position, "config": t.config}
+        for t in template.tables.all()
+    ]
+    if current != tables:
+        template.tables.all().delete()
+        TemplateTable.objects.bulk_create(TemplateTable(template=template, **t) for t in tables)
+    return template

@@ -1,0 +1,328 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from indicators.models import Indicator
+from indicators.numbers import ParseError
+from portal import permissions
+from reports import completeness, editing, selectors, synthesis, workflow
+from reports.models import (
+    Report,
+    ReportingRound,
+    ReportStatus,
+    ReviewComment,
+    TableKind,
+    TemplateSection,
+)
+
+REPORTS = Report.objects.select_related("round__template", "unit", "round__issuing_unit")
+
+
+def _report(request, pk):
+    return permissions.get_for_user(request.user, REPORTS, pk)
+
+
+def _round(request, pk, action="review"):
+    rounds = ReportingRound.objects.select_related("issuing_unit", "template")
+    return permissions.get_for_user(request.user, rounds, pk, action)
+
+
+@login_required
+def report_list(request):
+    """A reporter's reports with their deadlines; a reviewer's rounds with completeness."""
+    return render(request, "reports/report_list.html", selectors.home_lists(request.user))
+
+
+@login_required
+def round_detail(request, pk):
+    round_ = _round(request, pk)
+    status = request.GET.get("status") or None
+    if status not in ReportStatus.values:
+        status = None
+    today = timezone.localdate()
+    figures = completeness.round_completeness(round_, today, status)
+    children = [
+        (child, completeness.round_completeness(child, today))
+        for child in round_.child_rounds.all()
+    ]
+    return render(
+        request,
+        "reports/round_detail.html",
+        {
+            "round": round_,
+            "figures": figures,
+            "children": children,
+            "status": status,
+            "statuses": ReportStatus.choices,
+            "deadlines": round_.deadlines.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_remind(request, pk):
+    round_ = _round(request, pk)
+    from reports.notifications import reminder
+
+    today = timezone.localdate()
+    late = Report.objects.filter(round=round_, submitted_at__isnull=True).select_related(
+        "unit", "round"
+    )
+    for report in late:
+        reminder(report, (report.due_on - today).days)
+    messages.success(request, _("Reminders sent to %(n)s unit(s).") % {"n": len(late)})
+    return redirect("round-detail", pk=round_.pk)
+
+
+@login_required
+def round_synthesis(request, pk):
+    round_ = _round(request, pk)
+    return render(
+        request,
+        "reports/synthesis.html",
+        {"round": round_, "sections": synthesis.compile_round(round_)},
+    )
+
+
+@login_required
+@require_POST
+def round_draft_report(request, pk):
+    round_ = _round(request, pk)
+    try:
+        report = synthesis.draft_provincial_report(round_, request.user)
+    except workflow.WorkflowError as e:
+        messages.error(request, e.message)
+        return redirect("round-synthesis", pk=round_.pk)
+    return redirect("report-detail", pk=report.pk)
+
+
+def _editor_context(request, report):
+    sections, comments = selectors.sections_of(report)
+    return {
+        "report": report,
+        "sections": sections,
+        "rows": selectors.indicator_rows(report, comments),
+        "figures": selectors.figures_of(report),
+        "dissemination": report.dissemination.all(),
+        "documents": report.documents.all(),
+        "history": report.status_changes.select_related("by"),
+        "can_edit": workflow.may_edit(request.user, report),
+        "can_submit": workflow.may_submit(request.user, report),
+        "can_review": workflow.may_review(request.user, report),
+        "can_comment": permissions.can(request.user, "review", report.round),
+        "can_fill": permissions.can(request.user, "fill", report),
+        "indicator_tables": selectors.table_configs(report, TableKind.INDICATORS),
+    }
+
+
+@login_required
+def report_detail(request, pk):
+    report = _report(request, pk)
+    return render(request, "reports/report_detail.html", _editor_context(request, report))
+
+
+@login_required
+def report_preview(request, pk):
+    report = _report(request, pk)
+    sections, _comments = selectors.sections_of(report)
+    return render(
+        request,
+        "documents/report.html",
+        {
+            "report": report,
+            "sections": sections,
+            "rows": selectors.indicator_rows(report),
+            "figures": selectors.figures_of(report),
+            "dissemination": report.dissemination.all(),
+            "dissemination_tables": selectors.table_configs(report, TableKind.DISSEMINATION),
+            "screen": True,
+        },
+    )
+
+
+def _saved_fragment(request, template, context, status=200):
+    response = render(request, template, context, status=status)
+    return response
+
+
+@login_required
+@require_POST
+def section_save(request, pk, section_pk):
+    report = _report(request, pk)
+    section = get_object_or_404(TemplateSection, pk=section_pk, template=report.round.template)
+    text = request.POST.get("text", "")
+    try:
+        base = int(request.POST.get("version", "0"))
+    except ValueError:
+        base = -1
+    context = {"report": report, "section": section, "text": text}
+    try:
+        saved = editing.save_section(report, section, text, base, request.user)
+    except editing.ConflictError as e:
+        context.update(conflict=e, version=e.current_version)
+        return _saved_fragment(request, "reports/_save_state.html", context, status=409)
+    except workflow.WorkflowError as e:
+        context.update(error=e.message, version=base)
+        return _saved_fragment(request, "reports/_save_state.html", context, status=422)
+    context.update(version=saved.version, saved_at=timezone.localtime())
+    return _saved_fragment(request, "reports/_save_state.html", context)
+
+
+@login_required
+@require_POST
+def fields_save(request, pk):
+    report = _report(request, pk)
+    values = {name: request.POST[name] for name in editing.DOCUMENT_FIELDS if name in request.POST}
+    context = {"report": report}
+    if "signed_on" in values:
+        raw = values["signed_on"].strip()
+        try:
+            values["signed_on"] = dt.datetime.strptime(raw, "%d/%m/%Y").date() if raw else None
+        except ValueError:
+            context.update(
+                error=_("Write the date as dd/mm/yyyy, e.g. 20/11/2020."), version=report.version
+            )
+            return render(request, "reports/_save_state.html", context, status=422)
+    try:
+        base = int(request.POST.get("version", "0"))
+        saved = editing.save_document_fields(report, values, base, request.user)
+    except ValueError:
+        context.update(error=_("The page is out of date: reload it."), version=report.version)
+        return render(request, "reports/_save_state.html", context, status=422)
+    except editing.ConflictError as e:
+        context.update(conflict=e, version=e.current_version)
+        return render(request, "reports/_save_state.html", context, status=409)
+    except workflow.WorkflowError as e:
+        context.update(error=e.message, version=report.version)
+        return render(request, "reports/_save_state.html", context, status=422)
+    context.update(version=saved.version, saved_at=timezone.localtime())
+    return render(request, "reports/_save_state.html", context)
+
+
+@login_required
+@require_POST
+def cell_save(request, pk):
+    report = _report(request, pk)
+    indicator = get_object_or_404(Indicator, pk=request.POST.get("indicator") or 0)
+    column = request.POST.get("column", "")
+    typed = request.POST.get("value", "")
+    error = None
+    try:
+        editing.save_cell(report, indicator, column, typed, request.user)
+    except ParseError as e:
+        error = e.message
+    except workflow.WorkflowError as e:
+        error = e.message
+    rows = [r for r in selectors.indicator_rows(report) if r.indicator.pk == indicator.pk]
+    if not rows or column not in editing.COLUMNS:
+        return HttpResponse(error or _("Unknown column."), status=422)
+    row = rows[0]
+    context = {
+        "report": report,
+        "row": row,
+        "can_edit": True,
+        "error": error,
+        "error_column": column,
+        "typed": typed,
+        "column": column,
+        "shown": getattr(row, column),
+    }
+    # The cell itself, and the row's ratio out of band: cells of one row are
+    # saved one after the other (hx-sync), so the last answer has the ratio right.
+    return render(request, "reports/_cell_response.html", context, status=422 if error else 200)
+
+
+@login_required
+@require_POST
+def figure_save(request, pk):
+    report = _report(request, pk)
+    code = request.POST.get("code", "")
+    try:
+        editing.save_figure(report, code, request.POST.get("value", ""), request.user)
+    except ParseError as e:
+        return HttpResponse(e.message, status=422, content_type="text/plain; charset=utf-8")
+    except workflow.WorkflowError as e:
+        return HttpResponse(e.message, status=422, content_type="text/plain; charset=utf-8")
+    return HttpResponse(_("Saved"), content_type="text/plain; charset=utf-8")
+
+
+def _transition(request, pk, action):
+    report = _report(request, pk)
+    try:
+        action(report)
+    except workflow.WorkflowError as e:
+        messages.error(request, e.message)
+        for line in e.missing:
+            messages.warning(request, line)
+    return redirect("report-detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_submit(request, pk):
+    def submitted(report):
+        workflow.submit(report, request.user)
+        messages.success(request, _("The report was submitted."))
+
+    return _transition(request, pk, submitted)
+
+
+@login_required
+@require_POST
+def report_return(request, pk):
+    def returned(report):
+        workflow.return_for_revision(report, request.user, request.POST.get("reason", ""))
+        messages.success(request, _("The report was returned to the unit."))
+
+    return _transition(request, pk, returned)
+
+
+@login_required
+@require_POST
+def report_accept(request, pk):
+    def accepted(report):
+        workflow.accept(report, request.user)
+        messages.success(request, _("The report was accepted."))
+
+    return _transition(request, pk, accepted)
+
+
+@login_required
+@require_POST
+def comment_add(request, pk):
+    report = _report(request, pk)
+    section = TemplateSection.objects.filter(
+        pk=request.POST.get("section") or 0, template=report.round.template
+    ).first()
+    indicator = Indicator.objects.filter(pk=request.POST.get("indicator") or 0).first()
+    try:
+        workflow.add_comment(report, request.user, request.POST.get("text", ""), section, indicator)
+        messages.success(request, _("Comment added."))
+    except workflow.WorkflowError as e:
+        messages.error(request, e.message)
+    return redirect("report-detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def comment_resolve(request, pk, comment_pk):
+    report = _report(request, pk)
+    comment = get_object_or_404(ReviewComment, pk=comment_pk, report=report)
+    try:
+        workflow.resolve_comment(comment, request.user)
+    except workflow.WorkflowError as e:
+        messages.error(request, e.message)
+    return redirect(f"{report_url(report)}#section-{comment.section_id or 'indicators'}")
+
+
+def report_url(report):
+    from django.urls import reverse
+
+    return reverse("report-detail", args=[report.pk])
