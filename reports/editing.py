@@ -180,3 +180,23 @@ def save_figure(report, code, typed, user):
     )
     _started(report)
     return figure
+
+
+@transaction.atomic
+def add_appendix_row(report, form, user):
+    """A row of an appendix table (dissemination matrix, documents issued) from
+    a valid form; the new row goes last."""
+    _check_editable(report, user)
+    row = form.save(commit=False)
+    row.report = report
+    if hasattr(row, "position"):
+        row.position = max(report.dissemination.values_list("position", flat=True), default=-1) + 1
+    row.save()
+    _started(report)
+    return row
+
+
+@transaction.atomic
+def delete_appendix_row(report, row, user):
+    _check_editable(report, user)
+    row.delete()

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.models import Role
+from reports.models import Report, ReportStatus
 
 
 def _emails(units, roles):
@@ -95,3 +96,32 @@ def reminder(report, days_left):
             },
             _unit_members(report),
         )
+
+
+# Days before the deadline on which a unit that has not submitted is reminded;
+# after it, on the first and third day late, then once a week, so that a late
+# unit hears of it without an e-mail every morning.
+REMIND_DAYS_BEFORE = (7, 3, 1, 0)
+REMIND_DAYS_LATE = (1, 3)
+OPEN_STATUSES = (ReportStatus.NOT_STARTED, ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+def reminder_due(days_left):
+    if days_left >= 0:
+        return days_left in REMIND_DAYS_BEFORE
+    late = -days_left
+    return late in REMIND_DAYS_LATE or late % 7 == 0
+
+
+def due_reminders(today):
+    """(report, days left) for every unsubmitted report of an open round that
+    is to be reminded on `today` (negative days: late)."""
+    reports = Report.objects.filter(round__is_open=True, status__in=OPEN_STATUSES).select_related(
+        "unit", "round"
+    )
+    found = []
+    for report in reports.order_by("due_on", "unit__path"):
+        days_left = (report.due_on - today).days
+        if reminder_due(days_left):
+            found.append((report, days_left))
+    return found

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from portal.models import UnitKind
 from portal.permissions import can
 from reports.models import PeriodType, Report, ReportingRound, RoundDeadline
 from reports.workflow import WorkflowError
@@ -93,3 +94,38 @@ def open_round(spec, user=None):
         for unit in spec.units
     )
     return round_
+
+
+def child_units(unit):
+    """The units under `unit` that report to it in a child round: its communes."""
+    return list(unit.children().filter(kind=UnitKind.COMMUNE))
+
+
+def open_child_round(report, due_on, user):
+    """The round a district opens for its communes, under the round it reports
+    in (seed 002: communes 01/10, districts 15/10). Its deadline must come
+    before the district's own."""
+    parent = report.round
+    if parent.child_rounds.filter(issuing_unit=report.unit).exists():
+        raise WorkflowError(_("A round for the communes of this unit is already open."))
+    communes = child_units(report.unit)
+    if not communes:
+        raise WorkflowError(_("This unit has no communes to report to it."))
+    return open_round(
+        RoundSpec(
+            title=f"{parent.title} — {report.unit.name}",
+            template=parent.template,
+            issuing_unit=report.unit,
+            year=parent.year,
+            period_type=parent.period_type,
+            units=communes,
+            deadlines={UnitKind.COMMUNE: due_on},
+            request=parent.request,
+            directives=list(parent.directives.all()),
+            parent=parent,
+            data_from=parent.data_from,
+            data_to=parent.data_to,
+            reporters_may_submit=parent.reporters_may_submit,
+        ),
+        user,
+    )

@@ -5,8 +5,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from indicators.models import FigureKind, Indicator, Value
+from indicators.rollup import rollup
+from indicators.values import record_value
 from reports.models import Report, ReportStatus, SectionText
-from reports.workflow import WorkflowError
+from reports.workflow import WorkflowError, indicator_codes
 
 COMPILED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
@@ -37,14 +40,16 @@ def compile_round(round_):
 
 @transaction.atomic
 def draft_provincial_report(round_, user):
-    """The issuing unit's own report in the round, its sections prefilled with
-    the units' texts (a unit's name on its own line before its paragraphs).
-    Sections already written by the province are left alone."""
+    """The issuing unit's own report, its sections prefilled with the units'
+    texts (a unit's name on its own line before its paragraphs): for a child
+    round, the district's report in the round above; otherwise the province's
+    report in the round itself. Sections already written are left alone."""
+    own_round = round_.parent or round_
     report, _created = Report.objects.get_or_create(
-        round=round_,
+        round=own_round,
         unit=round_.issuing_unit,
         defaults={
-            "due_on": max(d.due_on for d in round_.deadlines.all()),
+            "due_on": max(d.due_on for d in own_round.deadlines.all()),
             "status": ReportStatus.DRAFT,
             "issuing_body": round_.issuing_unit.name.upper(),
         },
@@ -63,4 +68,26 @@ def draft_provincial_report(round_, user):
         for compiled in compile_round(round_)
         if compiled.entries and compiled.section.pk not in existing
     )
+    prefill_indicator_table(report, user)
     return report
+
+
+def prefill_indicator_table(report, user):
+    """The report's actuals that the unit has not typed, taken from the roll-up
+    of the units below it (as the roll-up page shows them). A snapshot: the
+    unit edits them as its own figures from then on."""
+    codes = indicator_codes(report.round.template)
+    year = report.round.year
+    typed = set(
+        Value.objects.filter(
+            unit=report.unit, year=year, period="Y", figure=FigureKind.ACTUAL
+        ).values_list("indicator_id", flat=True)
+    )
+    indicators = [i for i in Indicator.objects.filter(code__in=codes) if i.pk not in typed]
+    if not indicators:
+        return
+    table = rollup(indicators, report.unit, year, FigureKind.ACTUAL)
+    for indicator in indicators:
+        cell = table.total.cells[indicator.pk]
+        if cell.source == "below":
+            record_value(indicator, report.unit, year, FigureKind.ACTUAL, cell.display, user)

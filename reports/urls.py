@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from reports import views
 
@@ -14,6 +14,13 @@ urlpatterns = [
     path("<int:pk>/fields/", views.fields_save, name="fields-save"),
     path("<int:pk>/cells/", views.cell_save, name="cell-save"),
     path("<int:pk>/figures/", views.figure_save, name="figure-save"),
+    path("<int:pk>/appendix/<str:table>/", views.appendix_add, name="appendix-add"),
+    path(
+        "<int:pk>/appendix/<str:table>/<int:row_pk>/delete/",
+        views.appendix_delete,
+        name="appendix-delete",
+    ),
+    path("<int:pk>/child-round/", views.child_round_open, name="child-round-open"),
     path("<int:pk>/submit/", views.report_submit, name="report-submit"),
     path("<int:pk>/return/", views.report_return, name="report-return"),
     path("<int:pk>/accept/", views.report_accept, name="report-accept"),
@@ -21,4 +28,6 @@ urlpatterns = [
     path(
         "<int:pk>/comments/<int:comment_pk>/resolve/", views.comment_resolve, name="comment-resolve"
     ),
+    path("", include("reports.exports.urls")),
+    path("", include("reports.imports.urls")),
 ]

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,8 +11,11 @@ from django.views.decorators.http import require_POST
 from indicators.models import Indicator
 from indicators.numbers import ParseError
 from portal import permissions
-from reports import completeness, editing, selectors, synthesis, workflow
+from reports import completeness, editing, rounds, selectors, synthesis, workflow
+from reports.forms import ChildRoundForm, DisseminationRowForm, IssuedDocumentForm
 from reports.models import (
+    DisseminationRow,
+    IssuedDocument,
     Report,
     ReportingRound,
     ReportStatus,
@@ -103,9 +106,37 @@ def round_draft_report(request, pk):
     return redirect("report-detail", pk=report.pk)
 
 
-def _editor_context(request, report):
+def _appendix_form(report, table, data=None):
+    """The add-a-row form of an appendix table the outline carries, or None."""
+    configs = selectors.table_configs(report, table)
+    if not configs:
+        return None
+    if table == TableKind.DISSEMINATION:
+        return DisseminationRowForm(data, table_config=configs[0].config, prefix=table)
+    return IssuedDocumentForm(data, prefix=table)
+
+
+def _child_round_context(request, report, form=None):
+    """The communes' round under this report's, or the form to open it for a
+    reviewer of the unit."""
+    child = report.round.child_rounds.filter(issuing_unit=report.unit).first()
+    if child or not permissions.can(request.user, "review", report.unit):
+        return {"child_round": child}
+    if not rounds.child_units(report.unit):
+        return {}
+    return {"child_round_form": form or ChildRoundForm()}
+
+
+def _editor_context(request, report, child_round_form=None, **forms):
     sections, comments = selectors.sections_of(report)
+    dissemination_tables = selectors.table_configs(report, TableKind.DISSEMINATION)
+    documents_tables = selectors.table_configs(report, TableKind.DOCUMENTS)
     return {
+        "dissemination_table": dissemination_tables[0] if dissemination_tables else None,
+        "documents_table": documents_tables[0] if documents_tables else None,
+        "dissemination_form": forms.get("dissemination")
+        or _appendix_form(report, TableKind.DISSEMINATION),
+        "documents_form": forms.get("documents") or _appendix_form(report, TableKind.DOCUMENTS),
         "report": report,
         "sections": sections,
         "rows": selectors.indicator_rows(report, comments),
@@ -119,6 +150,7 @@ def _editor_context(request, report):
         "can_comment": permissions.can(request.user, "review", report.round),
         "can_fill": permissions.can(request.user, "fill", report),
         "indicator_tables": selectors.table_configs(report, TableKind.INDICATORS),
+        **_child_round_context(request, report, child_round_form),
     }
 
 
@@ -251,6 +283,60 @@ def figure_save(request, pk):
     except workflow.WorkflowError as e:
         return HttpResponse(e.message, status=422, content_type="text/plain; charset=utf-8")
     return HttpResponse(_("Saved"), content_type="text/plain; charset=utf-8")
+
+
+APPENDIX_MODELS = {TableKind.DISSEMINATION: DisseminationRow, TableKind.DOCUMENTS: IssuedDocument}
+
+
+@login_required
+@require_POST
+def appendix_add(request, pk, table):
+    report = _report(request, pk)
+    form = _appendix_form(report, table, request.POST) if table in APPENDIX_MODELS else None
+    if form is None:
+        raise Http404
+    if not form.is_valid():
+        # The editor again, the form bound: what was typed stays, errors beside it.
+        context = _editor_context(request, report, **{table: form})
+        return render(request, "reports/report_detail.html", context, status=422)
+    try:
+        editing.add_appendix_row(report, form, request.user)
+        messages.success(request, _("Row added."))
+    except workflow.WorkflowError as e:
+        messages.error(request, e.message)
+    return redirect(f"{report_url(report)}#appendix-{table}")
+
+
+@login_required
+@require_POST
+def appendix_delete(request, pk, table, row_pk):
+    report = _report(request, pk)
+    if table not in APPENDIX_MODELS:
+        raise Http404
+    row = get_object_or_404(APPENDIX_MODELS[table], pk=row_pk, report=report)
+    try:
+        editing.delete_appendix_row(report, row, request.user)
+        messages.success(request, _("Row deleted."))
+    except workflow.WorkflowError as e:
+        messages.error(request, e.message)
+    return redirect(f"{report_url(report)}#appendix-{table}")
+
+
+@login_required
+@require_POST
+def child_round_open(request, pk):
+    report = _report(request, pk)
+    form = ChildRoundForm(request.POST)
+    if form.is_valid():
+        try:
+            child = rounds.open_child_round(report, form.cleaned_data["due_on"], request.user)
+        except workflow.WorkflowError as e:
+            form.add_error("due_on", e.message)
+        else:
+            messages.success(request, _("The round for the communes is open."))
+            return redirect("round-detail", pk=child.pk)
+    context = _editor_context(request, report, child_round_form=form)
+    return render(request, "reports/report_detail.html", context, status=422)
 
 
 def _transition(request, pk, action):

@@ -1,0 +1,64 @@
+"""Forms of the report editor's appendix tables: the dissemination matrix and
+the list of documents issued. Choices come from the outline's table config, so
+an outline decides which audiences and methods a unit can tick."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reports.models import DisseminationRow, IssuedDocument
+
+VN_DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"]
+
+
+class DisseminationRowForm(forms.ModelForm):
+    audiences = forms.MultipleChoiceField(
+        label=_("Audiences"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    methods = forms.MultipleChoiceField(
+        label=_("Methods"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = DisseminationRow
+        fields = ["unit_label", "done", "audiences", "methods"]
+
+    def __init__(self, *args, table_config=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        config = table_config or {}
+        self.fields["audiences"].choices = [(a, a) for a in config.get("audiences", [])]
+        self.fields["methods"].choices = [(m, m) for m in config.get("methods", [])]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("done") and (cleaned.get("audiences") or cleaned.get("methods")):
+            self.add_error(
+                "done",
+                _("Tick “disseminated” when audiences or methods are ticked."),
+            )
+        return cleaned
+
+
+class IssuedDocumentForm(forms.ModelForm):
+    issued_on = forms.DateField(
+        label=_("Date issued"),
+        required=False,
+        input_formats=VN_DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        error_messages={"invalid": _("Write the date as dd/mm/yyyy, e.g. 11/07/2018.")},
+    )
+
+    class Meta:
+        model = IssuedDocument
+        fields = ["number_symbol", "issued_on", "issuer", "summary"]
+
+
+class ChildRoundForm(forms.Form):
+    due_on = forms.DateField(
+        label=_("Deadline for the communes"),
+        input_formats=VN_DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        error_messages={
+            "invalid": _("Write the date as dd/mm/yyyy, e.g. 01/10/2022."),
+            "required": _("Give the communes' deadline."),
+        },
+    )
