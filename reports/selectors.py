@@ -16,6 +16,7 @@ class SectionState:
     text: str
     version: int
     comments: list
+    is_leaf: bool = True  # a heading with sub-sections has no text of its own
 
     @property
     def filled(self):
@@ -42,12 +43,18 @@ def sections_of(report):
     comments = {}
     for c in ReviewComment.objects.filter(report=report).select_related("author"):
         comments.setdefault(c.section_id or ("indicator", c.indicator_id), []).append(c)
+    all_sections = list(report.round.template.sections.all())
+    parents = {s.parent_id for s in all_sections}
     states = []
-    for section in report.round.template.sections.all():
+    for section in all_sections:
         t = texts.get(section.pk)
         states.append(
             SectionState(
-                section, t.text if t else "", t.version if t else 0, comments.get(section.pk, [])
+                section,
+                t.text if t else "",
+                t.version if t else 0,
+                comments.get(section.pk, []),
+                section.pk not in parents,
             )
         )
     return states, comments

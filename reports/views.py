@@ -24,7 +24,9 @@ from reports.models import (
     TemplateSection,
 )
 
-REPORTS = Report.objects.select_related("round__template", "unit", "round__issuing_unit")
+REPORTS = Report.objects.select_related(
+    "round__template", "unit", "round__issuing_unit"
+).prefetch_related("round__template__tables")
 
 
 def _report(request, pk):
@@ -162,21 +164,12 @@ def report_detail(request, pk):
 
 @login_required
 def report_preview(request, pk):
+    # The PDF is laid out from the same template and context: the preview shows
+    # what will be printed.
+    from reports.exports.pdf import TEMPLATE, document_context
+
     report = _report(request, pk)
-    sections, _comments = selectors.sections_of(report)
-    return render(
-        request,
-        "documents/report.html",
-        {
-            "report": report,
-            "sections": sections,
-            "rows": selectors.indicator_rows(report),
-            "figures": selectors.figures_of(report),
-            "dissemination": report.dissemination.all(),
-            "dissemination_tables": selectors.table_configs(report, TableKind.DISSEMINATION),
-            "screen": True,
-        },
-    )
+    return render(request, TEMPLATE, document_context(report, screen=True))
 
 
 def _saved_fragment(request, template, context, status=200):

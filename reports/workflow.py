@@ -68,10 +68,12 @@ def missing_for_submission(report):
         .exclude(text="")
         .values_list("section_id", flat=True)
     )
+    sections = list(report.round.template.sections.all())
+    parents = {s.parent_id for s in sections}
     missing = [
         _("Section %(heading)s is empty.") % {"heading": s.heading}
-        for s in report.round.template.sections.filter(required=True)
-        if s.pk not in filled and not s.children.exists()
+        for s in sections
+        if s.required and s.pk not in filled and s.pk not in parents
     ]
     codes = indicator_codes(report.round.template)
     reported = set(
