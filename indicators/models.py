@@ -229,3 +229,6 @@ class Value(models.Model):
 
     def __str__(self):
         return f"{self.indicator_id}·{self.unit_id}·{self.year}{self.period}·{self.figure}"
+
+
+from indicators.models_movements import *  # noqa: E402,F401,F403

@@ -24,6 +24,7 @@ def healthz(request):
 
 @login_required
 def home(request):
+    from indicators.standing import movements_for
     from reports.selectors import home_lists
 
     memberships = permissions.memberships(request.user)
@@ -33,6 +34,7 @@ def home(request):
         {
             "memberships": memberships,
             "top_units": permissions.top_units(request.user),
+            "my_movements": movements_for(request.user),
             **home_lists(request.user),
         },
     )

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 # Each app's demo loader, in the order their data depend on each other.
-DEMO_LOADERS = ["portal.demo", "indicators.demo", "reports.demo"]
+DEMO_LOADERS = ["portal.demo", "indicators.demo", "indicators.demo_movements", "reports.demo"]
 
 
 def load_demo_data():
