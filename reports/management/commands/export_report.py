@@ -5,11 +5,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.exports.pdf import report_pdf
+from reports.exports.xlsx import report_workbook
 from reports.models import Report
 
 # Format → function(report) returning the file's bytes. Each format's module
 # adds its entry here.
-EXPORTERS = {"pdf": report_pdf}
+EXPORTERS = {"pdf": report_pdf, "xlsx": report_workbook}
 
 
 class Command(BaseCommand):

@@ -1,0 +1,38 @@
+"""Excel downloads: a report's appendix, a round's roll-up and completeness list."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+
+from reports.exports import xlsx
+from reports.views import _report, _round
+
+
+def _attachment(content, filename):
+    response = HttpResponse(content, content_type=xlsx.MIME_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Figures change with every save: a cached copy would be out of date.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def report_xlsx(request, pk):
+    """A report's appendix, to whoever may read the report (404 to anyone else)."""
+    report = _report(request, pk)
+    name = f"phu-luc-{xlsx.filename_part(report.unit.name)}-{report.round.year}.xlsx"
+    return _attachment(xlsx.report_workbook(report), name)
+
+
+@login_required
+def round_rollup_xlsx(request, pk):
+    """The round's roll-up, to its reviewers (404 to anyone else)."""
+    round_ = _round(request, pk)
+    name = f"tong-hop-{xlsx.filename_part(round_.issuing_unit.name)}-{round_.year}-{pk}.xlsx"
+    return _attachment(xlsx.rollup_workbook(round_), name)
+
+
+@login_required
+def round_completeness_xlsx(request, pk):
+    round_ = _round(request, pk)
+    name = f"tien-do-{xlsx.filename_part(round_.issuing_unit.name)}-{round_.year}-{pk}.xlsx"
+    return _attachment(xlsx.completeness_workbook(round_), name)
