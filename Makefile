@@ -49,3 +49,13 @@ messages: dev-venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# Backups (README.md, "Production"): the whole database into backups/, and back.
+# PostgreSQL: pg_dump/pg_restore must be on PATH. SQLite: a consistent online copy.
+.PHONY: backup restore
+backup: venv
+	$(PY) manage.py backup
+
+restore: venv
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/<file>"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"

@@ -96,7 +96,7 @@ def get_unit_for_user(user, pk, action="view"):
 def top_units(user):
     """The highest units the user reaches: where a home page starts."""
     if user.is_superuser:
-        return list(ReportingUnit.get_root_nodes())
+        return list(ReportingUnit.objects.get_root_nodes())
     units = {m.unit.pk: m.unit for m in memberships(user)}
     return sorted(units.values(), key=lambda u: u.path)
 
