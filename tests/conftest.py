@@ -1,3 +1,16 @@
+"""Fixtures of the whole suite: the demo loaded once, logged-in clients, and the
+browser tests' Chromium.
+
+Browser tests use Playwright for Python driving Debian's Chromium, never a
+browser downloaded by the test tool: /usr/bin/chromium (CHROMIUM overrides);
+they skip, saying why, where there is none. `.ci/run` installs Debian's
+chromium so that CI always runs them.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -30,6 +43,65 @@ def as_user(client, demo):
 
 
 def pytest_collection_modifyitems(items):
-    """Browser tests last: their live server empties the database after each
-    test, and the other tests rely on the demo loaded once per session."""
-    items.sort(key=lambda item: "tests/e2e/" in item.nodeid)
+    """Tests with a live server last: it empties the database after each test,
+    and the other tests rely on the demo loaded once per session."""
+    items.sort(key=lambda item: "live_server" in item.fixturenames)
+
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+# Without these, Chromium tries to reach Google at start and the closed
+# network of the machine refuses it many times over.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium to run browser tests")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; Django refuses ORM calls from
+    # a thread with a running loop unless told this is expected.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def artifacts(request):
+    folder = ARTIFACTS / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def login_page(browser, live_server):
+    """login_page("chauthanh") → a page of a fresh browser context, logged in."""
+    contexts = []
+
+    def login(username, password="demo"):
+        context = browser.new_context(locale="vi-VN", viewport={"width": 1400, "height": 1000})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("form:has(input[name=password]) button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield login
+    for context in contexts:
+        context.close()

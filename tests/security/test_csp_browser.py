@@ -5,51 +5,12 @@ Chromium reports every blocked script, handler, style or eval as a
 the browser, so outside the page's policy) records them all.
 """
 
-import os
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from reports.models import Report, ReportingRound
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """A browser for this module only, closed before tests/e2e opens its own for the
-    session (Playwright's sync API runs one at a time; tests/security/conftest.py
-    runs these tests before those of tests/e2e)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium to run browser tests")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def login_page(chromium, live_server):
-    """login_page("chauthanh") → a page of a fresh browser context, logged in."""
-    contexts = []
-
-    def login(username, password="demo"):
-        context = chromium.new_context(locale="vi-VN", viewport={"width": 1400, "height": 1000})
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        page.click("form:has(input[name=password]) button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    yield login
-    for context in contexts:
-        context.close()
 
 
 RECORD_VIOLATIONS = """
