@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "portal",
     "indicators",
     "reports",
@@ -147,6 +149,19 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# ---------------------------------------------------------------- background tasks
+# Long exports (a round's PDFs in one zip, a roll-up) run as tasks of
+# django-tasks. By default they run at once, inside the request (tests, the demo);
+# in production set TASKS_BACKEND=django_tasks_db.DatabaseBackend and run
+# `manage.py db_worker` (README, "Background exports").
+TASKS = {
+    "default": {
+        "BACKEND": env.str(
+            "TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"
+        ),
+    },
+}
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cong-bao-cao@localhost")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from reports.models import (
+    ExportJob,
     Report,
     ReportingRound,
     ReportTemplate,
@@ -61,3 +62,34 @@ class ReportAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["unit", "round"]
     readonly_fields = ["status", "version", "submitted_at", "accepted_at"]
     inlines = [StatusChangeInline]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Background exports, read only: they are made by their tasks, never by hand."""
+
+    list_display = ["pk", "kind", "round", "requested_by", "status", "done", "total", "created_at"]
+    list_filter = ["kind", "status"]
+    fields = [
+        "round",
+        "kind",
+        "requested_by",
+        "status",
+        "done",
+        "total",
+        "filename",
+        "error",
+        "task_id",
+        "created_at",
+        "finished_at",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

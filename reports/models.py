@@ -344,3 +344,48 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+
+class ExportKind(models.TextChoices):
+    ROUND_PDFS_ZIP = "round-pdfs-zip", _("All PDFs of the round (zip)")
+    ROUND_ROLLUP_XLSX = "round-rollup-xlsx", _("Roll-up of the round (Excel)")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class ExportJob(models.Model):
+    """An export too long for a request, made by a background task
+    (reports/exports/jobs.py). The file is kept in the database, not on disk:
+    the worker and the web server then need to share nothing but the database."""
+
+    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32, choices=ExportKind.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    filename = models.CharField(max_length=200, blank=True)
+    content = models.BinaryField(blank=True, default=b"", editable=False)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def finished(self):
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)

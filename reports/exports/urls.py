@@ -2,6 +2,12 @@
 
 from django.urls import path
 
+from reports.exports.job_views import (
+    export_job,
+    export_job_file,
+    export_job_start,
+    export_job_state,
+)
 from reports.exports.views import report_pdf_download
 from reports.exports.xlsx_views import report_xlsx, round_completeness_xlsx, round_rollup_xlsx
 
@@ -14,4 +20,13 @@ urlpatterns = [
         round_completeness_xlsx,
         name="round-completeness-xlsx",
     ),
+    # Background exports (reports/exports/jobs.py)
+    path(
+        "rounds/<int:pk>/exports/<slug:kind>/",
+        export_job_start,
+        name="round-export-start",
+    ),
+    path("exports/<int:job_pk>/", export_job, name="export-job"),
+    path("exports/<int:job_pk>/state/", export_job_state, name="export-job-state"),
+    path("exports/<int:job_pk>/file", export_job_file, name="export-job-file"),
 ]

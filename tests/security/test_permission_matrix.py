@@ -51,6 +51,9 @@ from indicators.standing import propose_award
 from portal.models import Directive, ReportingUnit
 from reports.models import (
     DisseminationRow,
+    ExportJob,
+    ExportKind,
+    ExportStatus,
     IssuedDocument,
     Report,
     ReportFigure,
@@ -138,6 +141,24 @@ def round_(o):
 def movement(o):
     return {"pk": o.movement.pk}
 
+
+def export_job(o):
+    """A finished roll-up of the round, started by the province's reviewer: made
+    in the request's savepoint (kwargs are computed there) and rolled back with it."""
+    job = ExportJob.objects.create(
+        round=o.round,
+        kind=ExportKind.ROUND_ROLLUP_XLSX,
+        requested_by=get_user_model().objects.get(username="syt"),
+        status=ExportStatus.DONE,
+        done=1,
+        total=1,
+        filename="tong-hop.xlsx",
+        content=b"PK\x03\x04",
+    )
+    return {"job_pk": job.pk}
+
+
+GET_ONLY = statuses(LOGIN, 405, 405, 405, 405)  # pages and downloads: a POST is refused
 
 EDITORS = frozenset({"reporter", "approver"})
 REVIEWER = frozenset({"reviewer"})
@@ -296,6 +317,16 @@ DECISIONS = {
     "report-xlsx": Decision(UNIT_200, UNIT_200, kwargs=report),
     "round-rollup-xlsx": Decision(REVIEW_200, REVIEW_200, kwargs=round_),
     "round-completeness-xlsx": Decision(REVIEW_200, REVIEW_200, kwargs=round_),
+    # reports/exports/urls.py: the background exports, the province's reviewer's own
+    "round-export-start": Decision(
+        NOT_GET,
+        statuses(LOGIN, 404, 404, 404, 302),  # to the job's page
+        kwargs=lambda o: {"pk": o.round.pk, "kind": ExportKind.ROUND_ROLLUP_XLSX},
+        changes=REVIEWER,
+    ),
+    "export-job": Decision(REVIEW_200, GET_ONLY, kwargs=export_job),
+    "export-job-state": Decision(REVIEW_200, GET_ONLY, kwargs=export_job),
+    "export-job-file": Decision(REVIEW_200, GET_ONLY, kwargs=export_job),
     # reports/imports/urls.py: only those who fill the report
     "report-offline": Decision(FILL_200, FILL_200, kwargs=report),
     "report-import": Decision(

@@ -1,12 +1,11 @@
 """The official PDFs of a round's reports, in one zip: `export_round 3 -o round.zip`."""
 
-import zipfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.exports.pdf import pdf_filename, report_pdf
-from reports.models import Report, ReportingRound, ReportStatus
+from reports.exports.jobs import write_round_zip
+from reports.models import ReportingRound
 
 
 class Command(BaseCommand):
@@ -22,31 +21,19 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="the zip file to write")
 
     def handle(self, *args, round_id, output, **options):
-        from weasyprint.text.fonts import FontConfiguration
-
         round_ = ReportingRound.objects.filter(pk=round_id).first()
         if round_ is None:
             raise CommandError(f"There is no round {round_id}.")
-        reports = (
-            Report.objects.filter(round=round_)
-            .exclude(status=ReportStatus.NOT_STARTED)
-            .select_related("round__template", "unit")
-            .order_by("unit__code")
-        )
         path = Path(output)
-        # One font configuration for the whole round: the fonts are registered once.
-        fonts = FontConfiguration()
-        count = 0
         try:
-            with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-                for report in reports:
-                    archive.writestr(pdf_filename(report), report_pdf(report, fonts))
-                    count += 1
-                    self.stdout.write(f"  {report.unit.code} {report.unit.name}")
+            with path.open("wb") as f:
+                reports = write_round_zip(round_, f)
         except OSError as e:
             path.unlink(missing_ok=True)
             raise CommandError(f"Cannot write {path}: {e.strerror or e}") from e
         except BaseException:
             path.unlink(missing_ok=True)  # never leave half a zip that looks complete
             raise
-        self.stdout.write(f"{count} report(s) of “{round_}” written to {path}.")
+        for report in reports:
+            self.stdout.write(f"  {report.unit.code} {report.unit.name}")
+        self.stdout.write(f"{len(reports)} report(s) of “{round_}” written to {path}.")

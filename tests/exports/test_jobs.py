@@ -1,0 +1,230 @@
+"""Background exports (issue 5, item 4): a round's PDFs in one zip and its roll-up,
+made by a django-tasks task (the immediate backend here), followed on a page
+that polls while the job runs, downloaded when done."""
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+from django_tasks import TaskResultStatus
+
+from reports.exports.jobs import run_export, started_reports
+from reports.models import (
+    ExportJob,
+    ExportKind,
+    ExportStatus,
+    ReportingRound,
+)
+from tests.exports.test_pdf import poppler
+
+
+def demo_round():
+    return ReportingRound.objects.get(year=2020, template__code="bc-ctr-59-60", parent=None)
+
+
+def test_the_tasks_run_at_once_outside_production():
+    assert settings.TASKS["default"]["BACKEND"] == (
+        "django_tasks.backends.immediate.ImmediateBackend"
+    )
+
+
+def start(client, round_, kind, capture):
+    """POST the start button; the task runs when the request's transaction commits."""
+    with capture(execute=True):
+        response = client.post(reverse("round-export-start", args=[round_.pk, kind]))
+    return response
+
+
+def test_the_round_page_has_the_two_buttons(as_user):
+    round_ = demo_round()
+    page = as_user("syt").get(reverse("round-detail", args=[round_.pk])).content.decode()
+    for kind in ExportKind.values:
+        assert f'action="{reverse("round-export-start", args=[round_.pk, kind])}"' in page
+
+
+def test_the_zip_of_the_rounds_pdfs(as_user, django_capture_on_commit_callbacks, tmp_path):
+    round_ = demo_round()
+    client = as_user("syt")
+    response = start(client, round_, ExportKind.ROUND_PDFS_ZIP, django_capture_on_commit_callbacks)
+    job = ExportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("export-job", args=[job.pk])
+    assert job.requested_by.username == "syt"
+    assert job.status == ExportStatus.DONE, job.error
+    assert job.task_id
+    started = list(started_reports(round_))
+    assert len(started) == 10
+    assert job.done == job.total == 10  # the progress counted every report
+
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-status="done"' in page
+    assert "every 2s" not in page  # finished: no more polling
+    link = reverse("export-job-file", args=[job.pk])
+    assert f'href="{link}"' in page
+
+    download = client.get(link)
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/zip"
+    assert f'filename="{job.filename}"' in download["Content-Disposition"]
+    assert job.filename.endswith(".zip")
+    with zipfile.ZipFile(io.BytesIO(download.content)) as archive:
+        names = archive.namelist()
+        assert len(names) == 10
+        assert all(name.endswith(".pdf") for name in names)
+        for name in names:
+            (tmp_path / name).write_bytes(archive.read(name))
+    for name in names:
+        assert "Pages:" in poppler("pdfinfo", tmp_path / name)
+
+
+def test_the_rollup_workbook(as_user, django_capture_on_commit_callbacks):
+    round_ = demo_round()
+    client = as_user("syt")
+    response = start(
+        client, round_, ExportKind.ROUND_ROLLUP_XLSX, django_capture_on_commit_callbacks
+    )
+    job = ExportJob.objects.get()
+    assert job.status == ExportStatus.DONE, job.error
+    assert job.done == job.total == 1
+    assert job.filename.endswith(".xlsx")
+    download = client.get(reverse("export-job-file", args=[job.pk]))
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = openpyxl.load_workbook(io.BytesIO(download.content))
+    assert book.worksheets
+    assert response["Location"] == reverse("export-job", args=[job.pk])
+
+
+def test_a_job_waiting_for_its_worker_polls_its_state(as_user):
+    """Without a commit (the test's transaction) the task is not enqueued: the job
+    stays queued, as it does until a worker takes it."""
+    client = as_user("syt")
+    response = client.post(
+        reverse("round-export-start", args=[demo_round().pk, ExportKind.ROUND_PDFS_ZIP])
+    )
+    job = ExportJob.objects.get()
+    assert job.status == ExportStatus.QUEUED
+    page = client.get(response["Location"]).content.decode()
+    state_url = reverse("export-job-state", args=[job.pk])
+    assert f'hx-get="{state_url}"' in page
+    assert 'hx-trigger="every 2s"' in page
+    assert "<script" not in page.split('id="export-job-state"')[1].split("</div>")[0]
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, done=3, total=10)
+    fragment = client.get(state_url)
+    assert fragment.status_code == 200
+    assert fragment["Cache-Control"] == "no-store"
+    text = fragment.content.decode()
+    assert 'value="3" max="10"' in text
+    assert 'hx-trigger="every 2s"' in text
+    assert "<html" not in text  # the fragment alone
+    # No file before it is done.
+    assert client.get(reverse("export-job-file", args=[job.pk])).status_code == 404
+
+
+def test_an_unknown_kind_is_404(as_user):
+    response = as_user("syt").post(reverse("round-export-start", args=[demo_round().pk, "docx"]))
+    assert response.status_code == 404
+    assert not ExportJob.objects.exists()
+
+
+def test_others_can_neither_start_nor_see_nor_download(
+    client, demo, django_capture_on_commit_callbacks
+):
+    round_ = demo_round()
+    users = get_user_model().objects
+    client.force_login(users.get(username="syt"))
+    start(client, round_, ExportKind.ROUND_ROLLUP_XLSX, django_capture_on_commit_callbacks)
+    job = ExportJob.objects.get()
+    assert job.status == ExportStatus.DONE
+
+    client.force_login(users.get(username="chauthanh"))
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(
+            reverse("round-export-start", args=[round_.pk, ExportKind.ROUND_PDFS_ZIP])
+        )
+    assert refused.status_code == 404
+    assert ExportJob.objects.count() == 1
+    for name in ("export-job", "export-job-state", "export-job-file"):
+        assert client.get(reverse(name, args=[job.pk])).status_code == 404, name
+
+    # The requester keeps their file even without the right to review the round.
+    ExportJob.objects.filter(pk=job.pk).update(requested_by=users.get(username="chauthanh"))
+    assert client.get(reverse("export-job-file", args=[job.pk])).status_code == 200
+
+
+def test_a_failing_export_ends_failed_with_its_message(
+    as_user, settings, django_capture_on_commit_callbacks
+):
+    """A real failure: the portal's static files (the document's stylesheet and
+    fonts) missing on the worker's machine. No PDF is made, and the page says why."""
+    settings.STATICFILES_DIRS = []
+    client = as_user("syt")
+    response = start(
+        client, demo_round(), ExportKind.ROUND_PDFS_ZIP, django_capture_on_commit_callbacks
+    )
+    assert response.status_code == 302
+    job = ExportJob.objects.get()
+    assert job.status == ExportStatus.FAILED
+    assert job.error.startswith("MissingStaticFile")
+    assert job.finished_at is not None
+    assert bytes(job.content) == b""
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'data-status="failed"' in text
+    assert "MissingStaticFile" in text
+    assert "every 2s" not in text
+    assert client.get(reverse("export-job-file", args=[job.pk])).status_code == 404
+
+    # The task's own result says so too, and enqueue() raised nothing.
+    result = run_export.enqueue(job.pk)
+    assert result.status == TaskResultStatus.FAILED
+    assert result.errors[0].exception_class_path.endswith("MissingStaticFile")
+
+
+@pytest.mark.parametrize("kind", ExportKind.values)
+def test_the_job_page_names_the_export(as_user, kind):
+    round_ = demo_round()
+    job = ExportJob.objects.create(
+        round=round_,
+        kind=kind,
+        requested_by=get_user_model().objects.get(username="syt"),
+    )
+    response = as_user("syt").get(reverse("export-job", args=[job.pk]))
+    assert response.status_code == 200
+    assert response.context["job"] == job
+    page = response.content.decode()
+    assert f'<h1 class="h4">{job.get_kind_display()}</h1>' in page
+    assert round_.title in page
+    assert 'data-status="queued"' in page
+
+
+def test_with_the_database_backend_a_worker_runs_the_job(
+    as_user, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Production's setting: the request only queues the task; `db_worker` runs it."""
+    # The worker closes stale connections between tasks: that would close the
+    # test's own connection, inside the transaction every test runs in.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client = as_user("syt")
+    start(client, demo_round(), ExportKind.ROUND_ROLLUP_XLSX, django_capture_on_commit_callbacks)
+    job = ExportJob.objects.get()
+    assert job.status == ExportStatus.QUEUED
+    assert job.task_id
+    assert (
+        'hx-trigger="every 2s"' in client.get(reverse("export-job", args=[job.pk])).content.decode()
+    )
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == ExportStatus.DONE, job.error
+    assert job.done == job.total == 1
+    assert run_export.get_result(job.task_id).status == TaskResultStatus.SUCCESSFUL
