@@ -34,6 +34,7 @@ from indicators.standing import (
     standing,
 )
 from portal.models import ReportingUnit
+from reports.forms import CleanTextField, PlainTextField
 
 
 def _checkpoint(request, movement):
@@ -99,7 +100,7 @@ class DeclarationForm(forms.Form):
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 initial=("yes" if current.holds else "no") if current else "",
             )
-            self.fields[f"evidence_{target.pk}"] = forms.CharField(
+            self.fields[f"evidence_{target.pk}"] = CleanTextField(
                 label=_("Evidence"),
                 required=False,
                 max_length=4000,
@@ -187,13 +188,13 @@ class AwardForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     unit = _UnitChoice(label=gettext_lazy("Unit"), queryset=ReportingUnit.objects.none())
-    person_name = forms.CharField(
+    person_name = PlainTextField(
         label=gettext_lazy("Full name (individuals)"), max_length=200, required=False
     )
-    person_title = forms.CharField(
+    person_title = PlainTextField(
         label=gettext_lazy("Job title (individuals)"), max_length=200, required=False
     )
-    reason = forms.CharField(
+    reason = CleanTextField(
         label=gettext_lazy("Achievement"),
         required=False,
         max_length=4000,

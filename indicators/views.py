@@ -16,7 +16,7 @@ def rollup_page(request):
     """Indicators × the units below a unit, with the unit's total and target."""
     unit_pk = request.GET.get("unit")
     if unit_pk:
-        if not unit_pk.isdigit():
+        if not (unit_pk.isascii() and unit_pk.isdigit()):
             raise Http404("No such unit.")
         unit = permissions.get_unit_for_user(request.user, int(unit_pk))
     else:

@@ -10,15 +10,19 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from indicators.models import FigureKind, Target
-from indicators.numbers import ParseError, parse
+from indicators.models import FigureKind, Target, Value
+from indicators.numbers import ParseError, format_number, parse
 from indicators.values import record_value, target_fields
 from reports.models import Report, ReportStatus, SectionText
 from reports.workflow import WorkflowError, may_edit
 
 MAX_SECTION_LENGTH = 200_000  # characters: about 60 printed pages
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+# Control characters (C0 but tab and line ends, DEL, C1), zero-width spaces,
+# direction marks, bidirectional embeddings, overrides and isolates, byte-order marks.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 class ConflictError(WorkflowError):
@@ -39,9 +43,28 @@ def clean_text(text):
     """Plain text, one paragraph per line: NFC Vietnamese, no control
     characters, no empty lines or trailing spaces (what Word pastes in)."""
     text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     text = _CONTROL.sub("", text).replace("\t", " ").replace("\u00a0", " ")
     lines = [re.sub(r" {2,}", " ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
+
+
+def check_length(text, limit, label=None):
+    """Refuse a text longer than `limit` characters (a column's max_length:
+    PostgreSQL refuses a longer value where SQLite silently stores it)."""
+    if len(text) > limit:
+        if label:
+            message = _("“%(field)s” is too long (%(length)s characters; at most %(limit)s).")
+        else:
+            message = _("This text is too long (%(length)s characters; at most %(limit)s).")
+        raise WorkflowError(
+            message
+            % {
+                "field": label,
+                "length": format_number(len(text)),
+                "limit": format_number(limit),
+            }
+        )
 
 
 def _check_editable(report, user):
@@ -65,7 +88,7 @@ def save_section(report, section, text, base_version, user):
     if len(text) > MAX_SECTION_LENGTH:
         raise WorkflowError(
             _("This section is too long (%(length)s characters; at most %(limit)s).")
-            % {"length": len(text), "limit": MAX_SECTION_LENGTH}
+            % {"length": format_number(len(text)), "limit": format_number(MAX_SECTION_LENGTH)}
         )
     # A compare-and-swap UPDATE: the database decides who was first.
     updated = SectionText.objects.filter(
@@ -120,6 +143,10 @@ def save_document_fields(report, values, base_version, user):
         for name, value in values.items()
         if name in DOCUMENT_FIELDS
     }
+    for name, value in cleaned.items():
+        if isinstance(value, str):
+            field = Report._meta.get_field(name)
+            check_length(value, field.max_length or MAX_SECTION_LENGTH, field.verbose_name)
     updated = Report.objects.filter(pk=report.pk, version=base_version).update(
         **cleaned, version=F("version") + 1
     )
@@ -136,12 +163,44 @@ def save_document_fields(report, values, base_version, user):
 COLUMNS = ("actual", "plan", "plan_next")
 
 
+# Value.numeric and Target.value hold 20 digits, 6 of them after the comma: the
+# parser reads up to 15 before it, which the database would refuse (PostgreSQL)
+# or store and fail to read back (SQLite).
+CELL_INTEGER_DIGITS = 14
+
+
+def _check_cell(model, typed):
+    """What is typed is kept "as written": no longer than the column holding it,
+    and its numbers no larger than the columns holding them."""
+    limit = model._meta.get_field("text").max_length
+    length = len(unicodedata.normalize("NFC", typed or "").strip())
+    if length > limit:
+        raise ParseError(
+            _("This cell holds %(length)s characters; at most %(limit)s are accepted. Shorten it.")
+            % {"length": format_number(length), "limit": format_number(limit)}
+        )
+    try:
+        reading = parse(typed)
+    except ParseError:
+        return  # refused below, with the parser's own message
+    for number in (reading.value, reading.value2):
+        if number is not None and abs(number) >= 10**CELL_INTEGER_DIGITS:
+            raise ParseError(
+                _(
+                    "The number is too large for this table: at most %(digits)s digits "
+                    "before the decimal comma."
+                )
+                % {"digits": CELL_INTEGER_DIGITS}
+            )
+
+
 @transaction.atomic
 def save_cell(report, indicator, column, typed, user):
     """One cell of the indicator table: the result goes to the unit's values
     (so the roll-up sees it), the plans to the unit's targets."""
     _check_editable(report, user)
     year = report.round.year
+    _check_cell(Value if column == "actual" else Target, typed)
     if column == "actual":
         value = record_value(indicator, report.unit, year, FigureKind.ACTUAL, typed, user)
         _started(report)
@@ -170,13 +229,14 @@ def save_figure(report, code, typed, user):
     from reports.models import ReportFigure
 
     _check_editable(report, user)
-    typed = (typed or "").strip()
+    typed = unicodedata.normalize("NFC", typed or "").strip()
     if not typed:
         ReportFigure.objects.filter(report=report, code=code).delete()
         return None
     value = parse_decimal(typed.removesuffix("đồng").strip())
+    text = clean_text(typed)  # as written, without the zero-width characters parse allows
     figure, _created = ReportFigure.objects.update_or_create(
-        report=report, code=code, defaults={"value": value, "text": typed}
+        report=report, code=code, defaults={"value": value, "text": text}
     )
     _started(report)
     return figure

@@ -5,9 +5,26 @@ an outline decides which audiences and methods a unit can tick."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from reports.editing import clean_text
 from reports.models import DisseminationRow, IssuedDocument
 
 VN_DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"]
+
+
+class CleanTextField(forms.CharField):
+    """A text stored as the editor stores texts (reports/editing.py): NFC,
+    without control characters, one paragraph a line; the length is checked
+    on that text."""
+
+    def to_python(self, value):
+        return clean_text(super().to_python(value))
+
+
+class PlainTextField(CleanTextField):
+    """The same on one line."""
+
+    def to_python(self, value):
+        return " ".join(super().to_python(value).split("\n"))
 
 
 class DisseminationRowForm(forms.ModelForm):
@@ -21,6 +38,7 @@ class DisseminationRowForm(forms.ModelForm):
     class Meta:
         model = DisseminationRow
         fields = ["unit_label", "done", "audiences", "methods"]
+        field_classes = {"unit_label": PlainTextField}
 
     def __init__(self, *args, table_config=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,6 +68,11 @@ class IssuedDocumentForm(forms.ModelForm):
     class Meta:
         model = IssuedDocument
         fields = ["number_symbol", "issued_on", "issuer", "summary"]
+        field_classes = {
+            "number_symbol": PlainTextField,
+            "issuer": PlainTextField,
+            "summary": PlainTextField,
+        }
 
 
 class ChildRoundForm(forms.Form):

@@ -29,6 +29,16 @@ REPORTS = Report.objects.select_related(
 ).prefetch_related("round__template__tables")
 
 
+MAX_COMMENT_LENGTH = 20_000  # characters of a review comment or a reason for returning
+
+
+def _id(raw):
+    """A primary key posted by a form, or 0 (which matches nothing) for
+    anything but plain digits of a size the database takes."""
+    raw = raw or ""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0
+
+
 def _report(request, pk):
     return permissions.get_for_user(request.user, REPORTS, pk)
 
@@ -235,9 +245,11 @@ def fields_save(request, pk):
 @require_POST
 def cell_save(request, pk):
     report = _report(request, pk)
-    indicator = get_object_or_404(Indicator, pk=request.POST.get("indicator") or 0)
+    indicator = get_object_or_404(Indicator, pk=_id(request.POST.get("indicator")))
     column = request.POST.get("column", "")
     typed = request.POST.get("value", "")
+    if not any(r.indicator.pk == indicator.pk for r in selectors.indicator_rows(report)):
+        return HttpResponse(_("This indicator is not in the report's tables."), status=422)
     error = None
     try:
         editing.save_cell(report, indicator, column, typed, request.user)
@@ -269,6 +281,12 @@ def cell_save(request, pk):
 def figure_save(request, pk):
     report = _report(request, pk)
     code = request.POST.get("code", "")
+    if code not in {figure["code"] for figure, _stored in selectors.figures_of(report)}:
+        return HttpResponse(
+            _("This figure is not in the report's outline."),
+            status=422,
+            content_type="text/plain; charset=utf-8",
+        )
     try:
         editing.save_figure(report, code, request.POST.get("value", ""), request.user)
     except ParseError as e:
@@ -357,7 +375,9 @@ def report_submit(request, pk):
 @require_POST
 def report_return(request, pk):
     def returned(report):
-        workflow.return_for_revision(report, request.user, request.POST.get("reason", ""))
+        reason = editing.clean_text(request.POST.get("reason", ""))
+        editing.check_length(reason, MAX_COMMENT_LENGTH)
+        workflow.return_for_revision(report, request.user, reason)
         messages.success(request, _("The report was returned to the unit."))
 
     return _transition(request, pk, returned)
@@ -378,11 +398,13 @@ def report_accept(request, pk):
 def comment_add(request, pk):
     report = _report(request, pk)
     section = TemplateSection.objects.filter(
-        pk=request.POST.get("section") or 0, template=report.round.template
+        pk=_id(request.POST.get("section")), template=report.round.template
     ).first()
-    indicator = Indicator.objects.filter(pk=request.POST.get("indicator") or 0).first()
+    indicator = Indicator.objects.filter(pk=_id(request.POST.get("indicator"))).first()
+    text = editing.clean_text(request.POST.get("text", ""))
     try:
-        workflow.add_comment(report, request.user, request.POST.get("text", ""), section, indicator)
+        editing.check_length(text, MAX_COMMENT_LENGTH)
+        workflow.add_comment(report, request.user, text, section, indicator)
         messages.success(request, _("Comment added."))
     except workflow.WorkflowError as e:
         messages.error(request, e.message)
