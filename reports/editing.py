@@ -169,7 +169,7 @@ COLUMNS = ("actual", "plan", "plan_next")
 CELL_INTEGER_DIGITS = 14
 
 
-def _check_cell(model, typed):
+def check_cell(model, typed):
     """What is typed is kept "as written": no longer than the column holding it,
     and its numbers no larger than the columns holding them."""
     limit = model._meta.get_field("text").max_length
@@ -200,7 +200,7 @@ def save_cell(report, indicator, column, typed, user):
     (so the roll-up sees it), the plans to the unit's targets."""
     _check_editable(report, user)
     year = report.round.year
-    _check_cell(Value if column == "actual" else Target, typed)
+    check_cell(Value if column == "actual" else Target, typed)
     if column == "actual":
         value = record_value(indicator, report.unit, year, FigureKind.ACTUAL, typed, user)
         _started(report)

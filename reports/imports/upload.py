@@ -27,7 +27,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from indicators.models import Indicator
+from indicators.models import Indicator, Target, Value
 from indicators.numbers import ParseError, format_number, parse, parse_decimal
 from indicators.values import value_fields
 from portal.models import ReportingUnit
@@ -584,6 +584,8 @@ def _read_indicators(report, layout, rows, plan, current):
             if _same(typed, old):
                 continue
             try:
+                # The editor's own check first: lengths and sizes the columns hold.
+                editing.check_cell(Value if column == "actual" else Target, typed)
                 reading = parse(typed)
                 if column == "actual":
                     value_fields(indicator, reading)

@@ -671,3 +671,16 @@ def test_the_reader_writes_nothing_even_for_a_valid_workbook(full_report):
     plan = upload.read_upload(full_report, SimpleUploadedFile("m.xlsx", content), user("chauthanh"))
     assert plan.ok and len(HOSTILE) >= 25
     assert snapshot(full_report) == before
+
+
+def test_a_number_too_large_for_the_database_is_refused_in_the_dry_run(full_report):
+    """15 digits parse, but the value columns hold 14 before the comma: the dry run
+    says so with the cell, rather than the database at confirmation."""
+    report = full_report
+    wb = template_of(report)
+    ws = wb[INDICATORS]
+    cell = ref(ws, "bac-si", "actual")
+    ws[cell] = "123.456.789.012.345"
+    plan = upload.read_upload(report, SimpleUploadedFile("m.xlsx", save(wb)), user("chauthanh"))
+    assert [(e.sheet, e.cell) for e in plan.errors] == [(INDICATORS, cell)]
+    assert plan.changes == []
