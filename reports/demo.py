@@ -5,12 +5,12 @@ the 2020 round of seed 000 (request 3899/SYT-KHTC) for the 12 districts of
 accepted, two not started and the others submitted."""
 
 import datetime as dt
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from indicators.numbers import parse_decimal
 from portal.demo import read_fixture
 from portal.models import Directive, ReportingUnit, UnitKind
 from reports.models import (
@@ -98,7 +98,7 @@ def fill_chau_thanh(round_, user):
             report=report,
             code=code,
             text=text,
-            value=Decimal(text.replace(".", "").replace(",", ".")),
+            value=parse_decimal(text),
         )
         for code, text in data["figures"].items()
     )

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from indicators.models import Indicator
 from indicators.numbers import ParseError
 from portal import permissions
-from reports import completeness, editing, rounds, selectors, synthesis, workflow
+from reports import completeness, editing, notifications, rounds, selectors, synthesis, workflow
 from reports.forms import ChildRoundForm, DisseminationRowForm, IssuedDocumentForm
 from reports.models import (
     DisseminationRow,
@@ -84,14 +84,13 @@ def round_detail(request, pk):
 @require_POST
 def round_remind(request, pk):
     round_ = _round(request, pk)
-    from reports.notifications import reminder
-
     today = timezone.localdate()
-    late = Report.objects.filter(round=round_, submitted_at__isnull=True).select_related(
-        "unit", "round"
-    )
+    # The same reports the daily command reminds: a returned report is owed again.
+    late = Report.objects.filter(
+        round=round_, status__in=notifications.OPEN_STATUSES
+    ).select_related("unit", "round")
     for report in late:
-        reminder(report, (report.due_on - today).days)
+        notifications.reminder(report, (report.due_on - today).days)
     messages.success(request, _("Reminders sent to %(n)s unit(s).") % {"n": len(late)})
     return redirect("round-detail", pk=round_.pk)
 

@@ -60,3 +60,20 @@ def test_a_reminder_goes_to_units_that_have_not_submitted(as_user, round_2021, s
     recipients = sorted(r for m in mail.outbox for r in m.to)
     assert recipients == ["chauthanh.lead@example.vn", "chauthanh@example.vn", "hongngu@example.vn"]
     assert all("trễ" in m.body or "hạn" in m.body for m in mail.outbox)
+
+
+def test_a_returned_report_is_reminded_too(as_user, round_2021):
+    """Returned for revision means owed again, though it was submitted once."""
+    from django.core import mail
+    from django.utils import timezone
+
+    from reports.models import Report, ReportStatus
+
+    Report.objects.filter(round=round_2021).exclude(unit__code="870").update(
+        status=ReportStatus.ACCEPTED, submitted_at=timezone.now()
+    )
+    Report.objects.filter(round=round_2021, unit__code="870").update(
+        status=ReportStatus.RETURNED, submitted_at=timezone.now()
+    )
+    as_user("syt").post(f"/reports/rounds/{round_2021.pk}/remind/")
+    assert sorted(r for m in mail.outbox for r in m.to) == ["hongngu@example.vn"]
