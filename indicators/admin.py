@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.models import Indicator, IndicatorGroup, Target, Value
+from indicators.models import Indicator, IndicatorGroup, Target
 
 
 @admin.register(IndicatorGroup)
@@ -24,17 +24,6 @@ class TargetAdmin(SimpleHistoryAdmin):
     list_filter = ["year", "comparator", "indicator__group"]
     search_fields = ["indicator__name", "scope__name", "directive__number_symbol", "text"]
     autocomplete_fields = ["indicator", "scope", "directive"]
-
-
-@admin.register(Value)
-class ValueAdmin(SimpleHistoryAdmin):
-    list_display = ["indicator", "unit", "year", "period", "figure", "text", "numeric"]
-    list_filter = ["year", "period", "figure", "indicator__group"]
-    search_fields = ["indicator__name", "unit__name", "unit__code"]
-    autocomplete_fields = ["indicator", "unit"]
-    list_select_related = ["indicator", "unit"]
-    readonly_fields = ["entered_by", "entered_at"]
-    show_full_result_count = False  # millions of rows: no COUNT(*) on every page
 
 
 # Emulation movements (indicators/models_movements.py).

@@ -1,20 +1,20 @@
-"""Demo data of the indicators app: the catalogue, the targets of seeds 000, 003
-and 004, Châu Thành's 2020 results as printed in seed 000, and generated
-figures for every commune of Đồng Tháp in 2019-2021.
+"""Demo data of the indicators app: the catalogue and the targets of seeds 000,
+003 and 004; and the generator of figures for every commune of Đồng Tháp in
+2019-2021, which reports/demo.py files as the communes' accepted reports
+(figures belong to reports).
 
 The generated figures come from a seeded generator, so every load gives the
 same numbers; numerators and denominators stay consistent with each other
 (under-5 children are about 7-8% of the population, births about 1.4%).
 """
 
-import random
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
-from indicators.models import FigureKind, Indicator, IndicatorGroup, Target, Value
+from indicators.models import Indicator, IndicatorGroup, Target
 from indicators.numbers import parse
-from indicators.values import record_value, target_fields
+from indicators.values import target_fields
 from portal.demo import load_directives, read_fixture, upsert
 from portal.models import Directive, ReportingUnit
 from portal.units import records_from_json, upsert_units
@@ -82,22 +82,6 @@ def load_targets(directives):
         )
 
 
-def load_chau_thanh_results():
-    data = read_fixture("indicators/chau_thanh_2020.json")
-    unit = ReportingUnit.objects.get(code=data["unit"], valid_from=None)
-    indicators = {i.code: i for i in Indicator.objects.all()}
-    existing = set(
-        Value.objects.filter(unit=unit, year=data["year"], figure=data["figure"]).values_list(
-            "indicator__code", "text"
-        )
-    )
-    for row in data["values"]:
-        if (row["indicator"], row["text"]) not in existing:
-            record_value(
-                indicators[row["indicator"]], unit, data["year"], data["figure"], row["text"]
-            )
-
-
 def _q(value, places="1"):
     return Decimal(value).quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
@@ -122,33 +106,6 @@ def generated_values(communes, indicators, rng, stations_meeting=frozenset()):
             meets = Decimal(1 if rng.random() < chance else 0)
             rows.append((indicators["tram-y-te-chuan"], commune, year, None, meets, Decimal(1)))
     return rows
-
-
-def load_generated_values():
-    province = ReportingUnit.objects.get(code="87", valid_from=None)
-    communes = list(province.subtree().filter(kind="commune").order_by("code"))
-    chau_thanh = ReportingUnit.objects.get(code="877", valid_from=None)
-    stations_meeting = set(chau_thanh.children().values_list("code", flat=True))
-    indicators = {i.code: i for i in Indicator.objects.all()}
-    rng = random.Random(SEED)
-    Value.objects.bulk_create(
-        [
-            Value(
-                indicator=indicator,
-                unit=unit,
-                year=year,
-                figure=FigureKind.ACTUAL,
-                numeric=numeric,
-                numerator=numerator,
-                denominator=denominator,
-            )
-            for indicator, unit, year, numeric, numerator, denominator in generated_values(
-                communes, indicators, rng, stations_meeting
-            )
-        ],
-        ignore_conflicts=True,
-        batch_size=2000,
-    )
 
 
 def load_province_targets(directives):
@@ -183,5 +140,3 @@ def load():
     load_catalogue()
     load_targets(directives)
     load_province_targets(directives)
-    load_chau_thanh_results()
-    load_generated_values()

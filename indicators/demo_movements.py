@@ -1,18 +1,17 @@
 """Demo data of emulation movements: seed 003's movement of Huyện Hồng Ngự in
-2021, its six key targets, its 10 communes' 6-month and year-end figures and
-declarations, and a first award list (fixtures/indicators/movement_hong_ngu_2021.json).
+2021, its six key targets, its 10 communes' declarations, and a first award
+list (fixtures/indicators/movement_hong_ngu_2021.json). The communes' 6-month
+and year-end figures are filed as their reports by reports/demo.py.
 
-Runs after portal.demo and indicators.demo (units, directives, catalogue and
-the generated 2021 figures, which the year-end figures here replace). Every
-step compares before it writes, so loading twice adds no row and no history.
+Runs after portal.demo and indicators.demo (units, directives, catalogue).
+Every step compares before it writes, so loading twice adds no row and no
+history.
 """
-
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from indicators.models import FigureKind, Indicator, Value
+from indicators.models import Indicator
 from indicators.models_movements import (
     AwardKind,
     AwardProposal,
@@ -22,9 +21,9 @@ from indicators.models_movements import (
     Movement,
     Participation,
 )
-from indicators.numbers import format_number, parse
+from indicators.numbers import parse
 from indicators.standing import declare, propose_award
-from indicators.values import record_value, target_fields
+from indicators.values import target_fields
 from portal.demo import read_fixture, upsert
 from portal.models import Directive, ReportingUnit
 
@@ -69,48 +68,6 @@ def load_movement(data, units):
     return movement
 
 
-def _typed(indicator, entry):
-    """What a commune would type, and the numerator and denominator it would give."""
-    if isinstance(entry, str):
-        return entry, None, None
-    numerator, denominator = (Decimal(n) for n in entry)
-    rate = numerator / denominator * indicator.factor
-    return format_number(rate, indicator.decimals), numerator, denominator
-
-
-def load_values(data, movement, units):
-    indicators = {i.code: i for i in Indicator.objects.all()}
-    for period, by_unit in data["values"].items():
-        for code, entries in by_unit.items():
-            unit = units[code]
-            for indicator_code, entry in entries.items():
-                indicator = indicators[indicator_code]
-                typed, numerator, denominator = _typed(indicator, entry)
-                stored = Value.objects.filter(
-                    indicator=indicator,
-                    unit=unit,
-                    year=movement.year,
-                    period=period,
-                    figure=FigureKind.ACTUAL,
-                ).first()
-                if stored is not None and (stored.text, stored.numerator, stored.denominator) == (
-                    typed,
-                    numerator if numerator is not None else stored.numerator,
-                    denominator if denominator is not None else stored.denominator,
-                ):
-                    continue
-                record_value(
-                    indicator,
-                    unit,
-                    movement.year,
-                    FigureKind.ACTUAL,
-                    typed,
-                    period=period,
-                    numerator=numerator,
-                    denominator=denominator,
-                )
-
-
 def load_declarations(data, movement, units):
     key_targets = {k.position: k for k in movement.key_targets.all()}
     answers = {}
@@ -149,13 +106,17 @@ def load():
     data = read_fixture(FIXTURE)
     units = _units()
     movement = load_movement(data, units)
-    load_values(data, movement, units)
     load_declarations(data, movement, units)
-    load_awards(data, movement, units)
     return movement
 
 
-def value_rows_added():
-    """How many Value rows the demo adds: the 6-month figures (the year-end ones
-    replace generated rows). tests/portal/test_demo.py counts them."""
-    return sum(len(entries) for entries in read_fixture(FIXTURE)["values"]["H1"].values())
+@transaction.atomic
+def load_award_list():
+    """The first award list: after reports/demo.py has filed the communes'
+    figures, which the standing it checks reads."""
+    data = read_fixture(FIXTURE)
+    units = _units()
+    movement = Movement.objects.get(
+        unit=units[data["movement"]["unit"]], year=data["movement"]["year"]
+    )
+    load_awards(data, movement, units)

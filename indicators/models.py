@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -159,76 +158,18 @@ class Target(models.Model):
         return reading_of(self)
 
 
-class FigureKind(models.TextChoices):
-    PLAN = "plan", _("Plan")
-    ACTUAL = "actual", _("Actual")
-    ESTIMATE = "estimate", _("Estimate")
-
-
 class PeriodKind(models.TextChoices):
+    """The span a figure covers, ending in its year (a round's period, see
+    reports.models.ReportingRound.period)."""
+
     YEAR = "Y", _("Year")
     H1 = "H1", _("First 6 months")
+    H2 = "H2", _("Last 6 months")
     Q1 = "Q1", _("Quarter 1")
     Q2 = "Q2", _("Quarter 2")
     Q3 = "Q3", _("Quarter 3")
     Q4 = "Q4", _("Quarter 4")
-
-
-class Value(models.Model):
-    """One figure of one indicator for one unit and period, as reported.
-
-    `numeric` holds the number (a bound's value when `comparator` is set, the
-    rate for a rate); `numerator`/`denominator` hold what the rate or x/N is
-    made of, or the weight of an average; `text` keeps what the user typed.
-    """
-
-    indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
-    )
-    unit = models.ForeignKey(
-        ReportingUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="values"
-    )
-    year = models.PositiveSmallIntegerField(_("year"))
-    period = models.CharField(
-        _("period"), max_length=2, choices=PeriodKind.choices, default=PeriodKind.YEAR
-    )
-    figure = models.CharField(_("figure"), max_length=10, choices=FigureKind.choices)
-    comparator = models.CharField(
-        _("comparator"), max_length=10, choices=Comparator.choices, blank=True
-    )
-    numeric = models.DecimalField(
-        _("value"), max_digits=20, decimal_places=6, null=True, blank=True
-    )
-    numerator = models.DecimalField(
-        _("numerator"), max_digits=20, decimal_places=6, null=True, blank=True
-    )
-    denominator = models.DecimalField(
-        _("denominator"), max_digits=20, decimal_places=6, null=True, blank=True
-    )
-    text = models.CharField(_("as written"), max_length=2000, blank=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("value")
-        verbose_name_plural = _("values")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "unit", "year", "period", "figure"], name="value_unique"
-            )
-        ]
-        indexes = [models.Index(fields=["year", "period", "figure", "indicator"])]
-
-    def __str__(self):
-        return f"{self.indicator_id}·{self.unit_id}·{self.year}{self.period}·{self.figure}"
+    REVIEW = "R", _("Multi-year review")
 
 
 from indicators.models_movements import *  # noqa: E402,F401,F403

@@ -30,7 +30,7 @@ from django.db.models import Value as V
 from django.db.models.functions import Substr
 
 from indicators.achievement import Achievement, evaluate
-from indicators.models import Indicator, IndicatorKind, Target, Value
+from indicators.models import Indicator, IndicatorKind, Target
 from indicators.numbers import Reading, format_number, format_reading
 from indicators.values import reading_of
 from portal.models import TERRITORIAL_KINDS
@@ -120,14 +120,20 @@ class Rollup:
     targets: dict  # indicator id → Target of the unit (or nearest above), or None
 
 
-def rollup(indicators, unit, year, figure, period="Y"):
-    """One row per child unit of `unit` and a total row for `unit` itself."""
+def rollup(indicators, unit, year, values):
+    """One row per child unit of `unit` and a total row for `unit` itself.
+
+    `values` is the series to add up: a queryset of figures with a `unit`,
+    an `indicator` and the columns of a figure (comparator, numeric,
+    numerator, denominator, text), at most one per unit and indicator —
+    reports.figures.official_values gives the official one. `year` picks
+    the targets the cells are evaluated against."""
     indicators = list(indicators)
     by_id = {i.pk: i for i in indicators}
     ids = list(by_id)
     children = list(unit.children().filter(kind__in=TERRITORIAL_KINDS))
     heads = [unit, *children]
-    base = Value.objects.filter(year=year, period=period, figure=figure)
+    base = values
     population_id = _population_indicator_id()
 
     own = defaultdict(dict)  # unit id → indicator id → OwnValue
@@ -229,11 +235,11 @@ def _leaf_partials(base, ids, unit, branch_of, by_id, population_id):
         if row["left_out"] or row["unweighted"]:
             needs_weights = True
     if needs_weights:
-        _weigh_by_population(leaves, partials, branch_of, by_id, population_id)
+        _weigh_by_population(base, leaves, partials, branch_of, by_id, population_id)
     return partials
 
 
-def _weigh_by_population(leaves, partials, branch_of, by_id, population_id):
+def _weigh_by_population(base, leaves, partials, branch_of, by_id, population_id):
     """Leaf rates without their numerator and averages without their base:
     weight them by the denominator given with the rate, else by population,
     and name them; bounds, text and half-given values are named as left out.
@@ -242,13 +248,9 @@ def _weigh_by_population(leaves, partials, branch_of, by_id, population_id):
         ~Q(comparator="") | UNUSABLE | NEEDS_WEIGHT
     )
     if population_id:
-        population = Value.objects.filter(
-            indicator_id=population_id,
-            unit_id=OuterRef("unit_id"),
-            year=OuterRef("year"),
-            period=OuterRef("period"),
-            figure=OuterRef("figure"),
-        ).values("numeric")[:1]
+        population = base.filter(indicator_id=population_id, unit_id=OuterRef("unit_id")).values(
+            "numeric"
+        )[:1]
         rows = rows.annotate(population=Subquery(population))
     else:
         rows = rows.annotate(population=V(None))

@@ -34,7 +34,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators.achievement import Status, evaluate
-from indicators.models import FigureKind, Value
 from indicators.models_movements import (
     AwardKind,
     AwardProposal,
@@ -48,6 +47,10 @@ from indicators.numbers import EMPTY, format_number, format_reading
 from indicators.values import reading_of
 from portal import permissions
 from portal.models import ReportingUnit
+
+# Standings read the official series from reports (accepted reports' figures).
+# Movements are to leave this app for their own, above reports (DESIGN.md).
+from reports.figures import official_values  # noqa: E402,I001
 
 
 class Mark(models.TextChoices):
@@ -162,12 +165,9 @@ def standing(movement, checkpoint) -> list[Row]:
     units = participants(movement)
     values = {
         (v.unit_id, v.indicator_id): v
-        for v in Value.objects.filter(
+        for v in official_values(movement.year, checkpoint).filter(
             unit__in=units,
             indicator_id__in={k.indicator_id for k in key_targets if not k.is_statement},
-            year=movement.year,
-            period=checkpoint,
-            figure=FigureKind.ACTUAL,
         )
     }
     declarations = {
@@ -195,12 +195,8 @@ def current_checkpoint(movement) -> Checkpoint:
     """Year end once any participating unit has a year-end figure or declaration, else 6 months."""
     units = Participation.objects.filter(movement=movement).values("unit")
     indicators = movement.key_targets.exclude(indicator=None).values("indicator")
-    year_end = Value.objects.filter(
-        unit__in=units,
-        indicator__in=indicators,
-        year=movement.year,
-        period=Checkpoint.YEAR_END,
-        figure=FigureKind.ACTUAL,
+    year_end = official_values(movement.year, Checkpoint.YEAR_END).filter(
+        unit__in=units, indicator__in=indicators
     ).exists() or (
         Declaration.objects.filter(
             key_target__movement=movement, checkpoint=Checkpoint.YEAR_END

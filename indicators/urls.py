@@ -1,9 +1,8 @@
 from django.urls import path
 
-from indicators import movement_views, views
+from indicators import movement_views
 
 urlpatterns = [
-    path("rollup/", views.rollup_page, name="rollup"),
     path("movements/", movement_views.movement_list, name="movement-list"),
     path("movements/<int:pk>/", movement_views.movement_detail, name="movement-detail"),
     path(

@@ -1,17 +1,13 @@
-"""Recording values and reading values and targets back as `Reading`s.
-
-Every way a figure enters the portal (the report editor, the Excel upload,
-fixtures, the demo) goes through `record_value`, so that the same parser and
-the same storage rules apply everywhere.
-"""
+"""Reading figures and targets back as `Reading`s, and the columns a
+reading is stored in. Figures are stored on the report that states them
+(reports/figures.py, `record`), through these same rules."""
 
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from indicators.models import IndicatorKind, Target, Value
-from indicators.numbers import Comparator, ParseError, Reading, parse
+from indicators.models import IndicatorKind, Target
+from indicators.numbers import Comparator, ParseError, Reading
 
 
 def reading_of(obj) -> Reading:
@@ -19,7 +15,7 @@ def reading_of(obj) -> Reading:
     if isinstance(obj, Target):
         number, second = obj.value, obj.value2
     else:
-        number, second = obj.numeric, None
+        number, second = obj.numeric, getattr(obj, "upper", None)
     comparator = Comparator(obj.comparator) if obj.comparator else None
     if comparator == Comparator.RANGE:
         return Reading("range", number, second, comparator, text=obj.text)
@@ -37,18 +33,25 @@ def reading_of(obj) -> Reading:
     return Reading("empty", None)
 
 
-def value_fields(indicator, reading: Reading, numerator=None, denominator=None):
-    """The Value columns for a reading of `indicator`; raises ParseError when
-    the reading cannot be a figure of that indicator."""
+def value_fields(indicator, reading: Reading, numerator=None, denominator=None, plan=False):
+    """The columns of a figure for a reading of `indicator`; raises ParseError
+    when the reading cannot be a figure of that indicator. A plan may be a
+    range ("80 - 90"); a result may not."""
     fields = {
         "comparator": "",
         "numeric": None,
+        "upper": None,
         "numerator": numerator,
         "denominator": denominator,
         "text": reading.text,
     }
     if reading.kind == "range":
-        raise ParseError(_("A result cannot be a range: enter the figure reached."))
+        if not plan:
+            raise ParseError(_("A result cannot be a range: enter the figure reached."))
+        fields.update(
+            comparator=reading.comparator.value, numeric=reading.value, upper=reading.value2
+        )
+        return fields
     if reading.kind == "text":
         return fields
     if reading.kind == "fraction":
@@ -66,39 +69,6 @@ def value_fields(indicator, reading: Reading, numerator=None, denominator=None):
         if indicator.kind == IndicatorKind.RATE and numerator is not None and denominator:
             fields["numeric"] = Decimal(numerator) / Decimal(denominator) * indicator.factor
     return fields
-
-
-@transaction.atomic
-def record_value(
-    indicator,
-    unit,
-    year,
-    figure,
-    typed,
-    user=None,
-    period="Y",
-    numerator=None,
-    denominator=None,
-):
-    """Parse what the user typed and store it (history keeps the old figure).
-
-    An empty entry deletes the value. Raises ParseError with a message for the user.
-    """
-    reading = parse(typed)
-    lookup = {
-        "indicator": indicator,
-        "unit": unit,
-        "year": year,
-        "period": period,
-        "figure": figure,
-    }
-    if reading.kind == "empty" and numerator is None and denominator is None:
-        Value.objects.filter(**lookup).delete()
-        return None
-    fields = value_fields(indicator, reading, numerator, denominator)
-    fields["entered_by"] = user
-    value, _created = Value.objects.update_or_create(**lookup, defaults=fields)
-    return value
 
 
 def target_fields(reading: Reading):

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from portal import views
 from portal.forms import LoginForm
+from reports import rollup_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,6 +28,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # The roll-up reads the official series from reports (reports/figures.py).
+    path("indicators/rollup/", rollup_views.rollup_page, name="rollup"),
     path("indicators/", include("indicators.urls")),
     path("reports/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

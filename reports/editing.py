@@ -1,20 +1,21 @@
-"""Saving what reporters type: section texts, the document's own fields, and
-indicator cells. Nothing is ever silently overwritten: texts and document
-fields carry the version they were edited from, and a save from an old
-version is refused with the current text, so the page can show both."""
+"""Saving what reporters type: section texts, the document's own fields,
+indicator cells and named figures. Every save locks the report and obeys the
+edit rules first (reports/workflow.py, `locked_for_edit`). Nothing is ever
+silently overwritten: each part carries the version it was edited from, and
+a save from an old version is refused with what is stored now, so that the
+page can show both and the user chooses; document fields merge field by
+field, only a field both people changed being a conflict."""
 
 import re
 import unicodedata
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from indicators.models import FigureKind, Target, Value
 from indicators.numbers import ParseError, format_number, parse
-from indicators.values import record_value, target_fields
-from reports.models import Report, ReportStatus, SectionText
-from reports.workflow import WorkflowError, may_edit
+from reports import figures
+from reports.models import Report, ReportStatus, ReportValue, SectionText
+from reports.workflow import WorkflowError, locked_for_edit
 
 MAX_SECTION_LENGTH = 200_000  # characters: about 60 printed pages
 
@@ -67,11 +68,6 @@ def check_length(text, limit, label=None):
         )
 
 
-def _check_editable(report, user):
-    if not may_edit(user, report):
-        raise WorkflowError(_("This report can no longer be edited."))
-
-
 def _started(report):
     if report.status == ReportStatus.NOT_STARTED:
         Report.objects.filter(pk=report.pk, status=ReportStatus.NOT_STARTED).update(
@@ -83,39 +79,25 @@ def _started(report):
 @transaction.atomic
 def save_section(report, section, text, base_version, user):
     """Store a section's text if nobody saved it since `base_version`."""
-    _check_editable(report, user)
+    report = locked_for_edit(report, user)
     text = clean_text(text)
     if len(text) > MAX_SECTION_LENGTH:
         raise WorkflowError(
             _("This section is too long (%(length)s characters; at most %(limit)s).")
             % {"length": format_number(len(text)), "limit": format_number(MAX_SECTION_LENGTH)}
         )
-    # A compare-and-swap UPDATE: the database decides who was first.
-    updated = SectionText.objects.filter(
-        report=report, section=section, version=base_version
-    ).update(text=text, version=F("version") + 1, updated_by=user)
-    if not updated:
-        if (
-            base_version == 0
-            and not SectionText.objects.filter(report=report, section=section).exists()
-        ):
-            try:
-                with transaction.atomic():
-                    SectionText.objects.create(
-                        report=report, section=section, text=text, version=1, updated_by=user
-                    )
-            except IntegrityError:
-                pass  # created by someone else in the meantime: a conflict below
-            else:
-                _started(report)
-                return SectionText.objects.get(report=report, section=section)
-        current = SectionText.objects.filter(report=report, section=section).first()
+    current = SectionText.objects.filter(report=report, section=section).first()
+    if (current.version if current else 0) != base_version:
         raise ConflictError(current.text if current else "", current.version if current else 0)
-    saved = SectionText.objects.get(report=report, section=section)
-    saved._history_user = user
-    saved.save(update_fields=["updated_at"])  # records the new text in the history
+    if current is None:
+        current = SectionText(report=report, section=section, version=0)
+    current.text = text
+    current.version += 1
+    current.updated_by = user
+    current._history_user = user
+    current.save()
     _started(report)
-    return saved
+    return current
 
 
 DOCUMENT_FIELDS = [
@@ -134,10 +116,22 @@ DOCUMENT_FIELDS = [
 ]
 
 
+class FieldConflictError(ConflictError):
+    """Fields both people changed, each to its own value: `fields` maps a
+    field's name to (label, yours, theirs)."""
+
+    def __init__(self, fields, current_version):
+        super().__init__("", current_version)
+        self.fields = fields
+
+
 @transaction.atomic
 def save_document_fields(report, values, base_version, user):
-    """The document's own fields (number, place and date, signer...)."""
-    _check_editable(report, user)
+    """The document's own fields (number, place and date, signer...), merged
+    field by field with what others saved since `base_version`: a field only
+    one side changed takes that side's value; a field both changed, to
+    different values, is a conflict and nothing is saved."""
+    report = locked_for_edit(report, user)
     cleaned = {
         name: (clean_text(value) if isinstance(value, str) else value)
         for name, value in values.items()
@@ -147,23 +141,43 @@ def save_document_fields(report, values, base_version, user):
         if isinstance(value, str):
             field = Report._meta.get_field(name)
             check_length(value, field.max_length or MAX_SECTION_LENGTH, field.verbose_name)
-    updated = Report.objects.filter(pk=report.pk, version=base_version).update(
-        **cleaned, version=F("version") + 1
-    )
-    if not updated:
-        current = Report.objects.get(pk=report.pk)
-        raise ConflictError("", current.version)
-    saved = Report.objects.get(pk=report.pk)
-    saved._history_user = user
-    saved.save(update_fields=["updated_at"])
-    _started(saved)
-    return saved
+    if report.version != base_version:
+        cleaned = _merged(report, cleaned, base_version)
+    for name, value in cleaned.items():
+        setattr(report, name, value)
+    report.version += 1
+    report._history_user = user
+    report.save()
+    _started(report)
+    return report
+
+
+def _merged(report, mine, base_version):
+    """The fields of `mine` to write over a report saved since `base_version`
+    (read from the report's history); raises FieldConflictError."""
+    base = report.history.filter(version=base_version).order_by("-history_date").first()
+    merged, conflicts = {}, {}
+    for name, value in mine.items():
+        theirs = getattr(report, name)
+        if value == theirs:
+            continue
+        original = getattr(base, name) if base is not None else theirs
+        if value == original:
+            continue  # not changed on this side: the other person's value stays
+        if base is not None and theirs == original:
+            merged[name] = value
+            continue
+        label = Report._meta.get_field(name).verbose_name
+        conflicts[name] = (label, value, theirs)
+    if conflicts:
+        raise FieldConflictError(conflicts, report.version)
+    return merged
 
 
 COLUMNS = ("actual", "plan", "plan_next")
 
 
-# Value.numeric and Target.value hold 20 digits, 6 of them after the comma: the
+# ReportValue.numeric holds 20 digits, 6 of them after the comma: the
 # parser reads up to 15 before it, which the database would refuse (PostgreSQL)
 # or store and fail to read back (SQLite).
 CELL_INTEGER_DIGITS = 14
@@ -195,58 +209,57 @@ def check_cell(model, typed):
 
 
 @transaction.atomic
-def save_cell(report, indicator, column, typed, user):
-    """One cell of the indicator table: the result goes to the unit's values
-    (so the roll-up sees it), the plans to the unit's targets."""
-    _check_editable(report, user)
-    year = report.round.year
-    check_cell(Value if column == "actual" else Target, typed)
-    if column == "actual":
-        value = record_value(indicator, report.unit, year, FigureKind.ACTUAL, typed, user)
-        _started(report)
-        return value
+def save_cell(report, indicator, column, typed, user, base_version=None):
+    """One cell of the indicator table, stored on the report (a unit's own
+    plan is its own figure: a directive's targets are never written here).
+    With `base_version`, a cell someone else saved since is a conflict."""
+    report = locked_for_edit(report, user)
     if column not in COLUMNS:
         raise ParseError(_("Unknown column."))
-    target_year = year if column == "plan" else year + 1
-    reading = parse(typed)
-    existing = Target.objects.filter(indicator=indicator, scope=report.unit, year=target_year)
-    if reading.kind == "empty":
-        existing.delete()
-        return None
-    target = existing.first() or Target(indicator=indicator, scope=report.unit, year=target_year)
-    for field, value in target_fields(reading).items():
-        setattr(target, field, value)
-    target._history_user = user
-    target.save()
+    check_cell(ReportValue, typed)
+    current = ReportValue.objects.filter(report=report, indicator=indicator, column=column).first()
+    if base_version is not None and (current.version if current else 0) != base_version:
+        if current is None or current.text != clean_text(typed):
+            raise ConflictError(current.text if current else "", current.version if current else 0)
+    value = figures.record(report, indicator, column, typed, user=user)
     _started(report)
-    return target
+    return value
 
 
 @transaction.atomic
-def save_figure(report, code, typed, user):
-    """A named figure in đồng ("10.775.000.000")."""
+def save_figure(report, code, typed, user, base_version=None):
+    """A named figure in đồng ("10.775.000.000"); with `base_version`, one
+    someone else saved since is a conflict."""
     from indicators.numbers import parse_decimal
     from reports.models import ReportFigure
 
-    _check_editable(report, user)
+    report = locked_for_edit(report, user)
     typed = unicodedata.normalize("NFC", typed or "").strip()
+    current = ReportFigure.objects.filter(report=report, code=code).first()
+    if base_version is not None and (current.version if current else 0) != base_version:
+        if current is None or current.text != clean_text(typed):
+            raise ConflictError(current.text if current else "", current.version if current else 0)
     if not typed:
-        ReportFigure.objects.filter(report=report, code=code).delete()
+        if current is not None:
+            current.delete()
         return None
     value = parse_decimal(typed.removesuffix("đồng").strip())
-    text = clean_text(typed)  # as written, without the zero-width characters parse allows
-    figure, _created = ReportFigure.objects.update_or_create(
-        report=report, code=code, defaults={"value": value, "text": text}
-    )
+    if current is None:
+        current = ReportFigure(report=report, code=code, version=0)
+    current.value = value
+    current.text = clean_text(typed)  # as written, without the zero-width characters parse allows
+    current.version += 1
+    current._history_user = user
+    current.save()
     _started(report)
-    return figure
+    return current
 
 
 @transaction.atomic
 def add_appendix_row(report, form, user):
     """A row of an appendix table (dissemination matrix, documents issued) from
     a valid form; the new row goes last."""
-    _check_editable(report, user)
+    report = locked_for_edit(report, user)
     row = form.save(commit=False)
     row.report = report
     if hasattr(row, "position"):
@@ -258,5 +271,5 @@ def add_appendix_row(report, form, user):
 
 @transaction.atomic
 def delete_appendix_row(report, row, user):
-    _check_editable(report, user)
+    locked_for_edit(report, user)
     row.delete()

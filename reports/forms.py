@@ -2,11 +2,18 @@
 the list of documents issued. Choices come from the outline's table config, so
 an outline decides which audiences and methods a unit can tick."""
 
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from indicators.models import IndicatorGroup, PeriodKind
 from reports.editing import clean_text
-from reports.models import DisseminationRow, IssuedDocument
+from reports.figures import Counted
+from reports.models import DisseminationRow, IssuedDocument, ValueColumn
+from reports.workflow import WorkflowError, check_resubmit_by
+
+FIRST_YEAR = 2017  # Resolutions 20 and 21 date from 25/10/2017
 
 VN_DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"]
 
@@ -85,3 +92,67 @@ class ChildRoundForm(forms.Form):
             "required": _("Give the communes' deadline."),
         },
     )
+
+
+class ReturnForm(forms.Form):
+    """A reviewer returns a report: why, and optionally by when it is to come back."""
+
+    reason = CleanTextField(label=_("Reason for returning"), required=False)
+    resubmit_by = forms.DateField(
+        label=_("Resubmit by (optional)"),
+        required=False,
+        input_formats=VN_DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        error_messages={"invalid": _("Write the date as dd/mm/yyyy, e.g. 20/01/2022.")},
+    )
+
+    def clean_resubmit_by(self):
+        day = self.cleaned_data["resubmit_by"]
+        try:
+            check_resubmit_by(day)
+        except WorkflowError as e:
+            raise forms.ValidationError(e.message) from e
+        return day
+
+
+class EditExceptionForm(forms.Form):
+    """A reviewer lets a unit edit past the round's lock, until a day, saying why."""
+
+    until = forms.DateField(
+        label=_("Editable until"),
+        input_formats=VN_DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        error_messages={
+            "invalid": _("Write the date as dd/mm/yyyy, e.g. 20/01/2022."),
+            "required": _("Give the last day the unit may edit."),
+        },
+    )
+    reason = CleanTextField(
+        label=_("Reason"), error_messages={"required": _("Say why the exception is granted.")}
+    )
+
+    def clean_until(self):
+        day = self.cleaned_data["until"]
+        if day < dt.date.today():
+            raise forms.ValidationError(_("The day cannot be before today."))
+        return day
+
+
+def year_choices():
+    return [(y, str(y)) for y in range(dt.date.today().year, FIRST_YEAR - 1, -1)]
+
+
+class RollupForm(forms.Form):
+    """What to roll up: an indicator group, a period, a column of the
+    indicator table, and which reports' figures count."""
+
+    group = forms.ModelChoiceField(
+        label=_("Indicator group"),
+        queryset=IndicatorGroup.objects.all(),
+        to_field_name="code",
+        empty_label=None,
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=year_choices)
+    period = forms.ChoiceField(label=_("Period"), choices=PeriodKind.choices)
+    column = forms.ChoiceField(label=_("Figure"), choices=ValueColumn.choices)
+    counted = forms.ChoiceField(label=_("Figures of"), choices=Counted.choices)

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from indicators.models import Indicator
+from indicators.models import Indicator, PeriodKind
 from portal.models import Directive, ReportingUnit, UnitKind
 
 
@@ -147,6 +147,12 @@ class ReportingRound(models.Model):
         help_text=_("Otherwise only the unit's approver submits."),
     )
     is_open = models.BooleanField(_("open"), default=True)
+    lock_days = models.PositiveSmallIntegerField(
+        _("editing locked after (days past the deadline)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: reports stay editable until the round is closed."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -162,6 +168,18 @@ class ReportingRound(models.Model):
     def unit(self):
         """The unit whose reviewers own the round (for permissions)."""
         return self.issuing_unit
+
+    @property
+    def period(self):
+        """The period code of the round's figures (indicators.models.PeriodKind):
+        a half and a quarter are told apart by where their data window ends."""
+        if self.period_type == PeriodType.HALF:
+            return PeriodKind.H1 if self.data_to.month <= 6 else PeriodKind.H2
+        if self.period_type == PeriodType.QUARTER:
+            return PeriodKind(f"Q{(self.data_to.month - 1) // 3 + 1}")
+        if self.period_type == PeriodType.FIVE_YEAR:
+            return PeriodKind.REVIEW
+        return PeriodKind.YEAR
 
 
 class RoundDeadline(models.Model):
@@ -223,6 +241,14 @@ class Report(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    editable_until = models.DateField(
+        _("editable until (exception)"),
+        null=True,
+        blank=True,
+        help_text=_("Granted by a reviewer: the unit may edit past the lock until this day."),
+    )
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    resubmit_by = models.DateField(_("resubmission deadline"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -264,6 +290,7 @@ class ReportFigure(models.Model):
     code = models.SlugField(max_length=60)
     value = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
     text = models.CharField(max_length=200, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -271,6 +298,91 @@ class ReportFigure(models.Model):
 
     def __str__(self):
         return f"{self.code}: {self.text}"
+
+
+class ValueColumn(models.TextChoices):
+    """The columns of an indicator table a unit fills (seed 000's appendix)."""
+
+    PLAN = "plan", _("Plan for the year")
+    ACTUAL = "actual", _("Actual")
+    PLAN_NEXT = "plan_next", _("Plan for next year")
+
+
+class ReportValue(models.Model):
+    """A figure as one report states it: report × indicator × column.
+
+    Two reports never share a row, so accepting a report freezes its figures
+    and a draft never reaches the official series, which are read from
+    reports by status (reports/figures.py). `numeric` holds the number (a
+    bound's value when `comparator` is set, the rate for a rate);
+    `numerator`/`denominator` what a rate or x/N is made of, or the base of an
+    average; `text` what the user typed.
+
+    `unit`, `year` and `period` repeat the report's unit and its round's year
+    and period (set once, when the row is made, by reports.figures): the
+    roll-up groups and filters on them in one join over the unit tree, as it
+    must for 3,321 communes.
+    """
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="values"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
+    )
+    column = models.CharField(_("column"), max_length=20, choices=ValueColumn.choices)
+    unit = models.ForeignKey(
+        ReportingUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    period = models.CharField(_("period"), max_length=2, choices=PeriodKind.choices)
+    comparator = models.CharField(_("comparator"), max_length=10, blank=True)
+    numeric = models.DecimalField(
+        _("value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    upper = models.DecimalField(
+        _("upper end"),
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("The upper end of a planned range."),
+    )
+    numerator = models.DecimalField(
+        _("numerator"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    denominator = models.DecimalField(
+        _("denominator"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    text = models.CharField(_("as written"), max_length=2000, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("report figure")
+        verbose_name_plural = _("report figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "indicator", "column"], name="report_value_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["year", "period", "column", "indicator"]),
+            # The official series' "a later report of the same unit wins" lookup.
+            models.Index(fields=["unit", "indicator", "year", "period", "column"]),
+        ]
+
+    def __str__(self):
+        return f"{self.report_id}·{self.indicator_id}·{self.column}: {self.text}"
 
 
 class DisseminationRow(models.Model):
@@ -344,6 +456,38 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+
+class ReportRevision(models.Model):
+    """A report as it was accepted: its PDF and Excel files as printed then,
+    so that they print the same whatever happens elsewhere (other reports,
+    outline or indicator edits, unit renames). Reopening an accepted report
+    keeps this revision and the report moves on to the next one."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveSmallIntegerField(_("revision"))
+    accepted_at = models.DateTimeField(_("accepted at"))
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    pdf = models.BinaryField(editable=False)
+    xlsx = models.BinaryField(editable=False)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+
+    class Meta:
+        verbose_name = _("accepted revision")
+        verbose_name_plural = _("accepted revisions")
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="revision_number_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.report_id} r{self.number}"
 
 
 class ExportKind(models.TextChoices):

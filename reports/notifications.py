@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.models import Role
+from reports.completeness import participants
 from reports.models import Report, ReportStatus
 
 
@@ -53,13 +54,17 @@ def report_submitted(report):
 
 def report_returned(report, reason):
     with translation.override(settings.LANGUAGE_CODE):
+        body = _(
+            "The report of %(unit)s for “%(round)s” was returned for revision.\n\n"
+            "Reason: %(reason)s"
+        ) % {"unit": report.unit.name, "round": report.round.title, "reason": reason}
+        if report.resubmit_by:
+            body += "\n" + _("Resubmit by: %(date)s") % {
+                "date": report.resubmit_by.strftime("%d/%m/%Y")
+            }
         _send(
             _("[Reporting portal] Your report was returned for revision"),
-            _(
-                "The report of %(unit)s for “%(round)s” was returned for revision.\n\n"
-                "Reason: %(reason)s"
-            )
-            % {"unit": report.unit.name, "round": report.round.title, "reason": reason},
+            body,
             _unit_members(report),
         )
 
@@ -74,9 +79,33 @@ def report_accepted(report):
         )
 
 
+def reminder_deadline(report):
+    """The day a report is owed: a returned report's resubmission deadline,
+    where the reviewer gave one; otherwise the round's deadline for its unit."""
+    if report.status == ReportStatus.RETURNED and report.resubmit_by:
+        return report.resubmit_by
+    return report.due_on
+
+
+def days_left_for(report, today):
+    """Days until the report is owed (negative: late)."""
+    return (reminder_deadline(report) - today).days
+
+
 def reminder(report, days_left):
     with translation.override(settings.LANGUAGE_CODE):
-        if days_left >= 0:
+        resubmission = report.status == ReportStatus.RETURNED and report.resubmit_by
+        if resubmission and days_left >= 0:
+            body = _(
+                "The report of %(unit)s for “%(round)s” was returned for revision: it is "
+                "to be resubmitted in %(days)s day(s), by %(due)s."
+            )
+        elif resubmission:
+            body = _(
+                "The report of %(unit)s for “%(round)s” was returned for revision: its "
+                "resubmission is %(days)s day(s) overdue, it was due by %(due)s."
+            )
+        elif days_left >= 0:
             body = _(
                 "The report of %(unit)s for “%(round)s” is due in %(days)s day(s), on %(due)s."
             )
@@ -92,7 +121,7 @@ def reminder(report, days_left):
                 "unit": report.unit.name,
                 "round": report.round.title,
                 "days": abs(days_left),
-                "due": report.due_on.strftime("%d/%m/%Y"),
+                "due": reminder_deadline(report).strftime("%d/%m/%Y"),
             },
             _unit_members(report),
         )
@@ -113,15 +142,21 @@ def reminder_due(days_left):
     return late in REMIND_DAYS_LATE or late % 7 == 0
 
 
+def owing(reports):
+    """The reports among `reports` that their units still owe: not submitted,
+    or returned for revision; the issuing unit's own report is not owed to
+    the round (reports.completeness.participants)."""
+    return participants(reports.filter(status__in=OPEN_STATUSES))
+
+
 def due_reminders(today):
-    """(report, days left) for every unsubmitted report of an open round that
-    is to be reminded on `today` (negative days: late)."""
-    reports = Report.objects.filter(round__is_open=True, status__in=OPEN_STATUSES).select_related(
-        "unit", "round"
-    )
+    """(report, days left) for every report owed in an open round that is to
+    be reminded on `today` (negative days: late), against its resubmission
+    deadline when it was returned with one."""
+    reports = owing(Report.objects.filter(round__is_open=True)).select_related("unit", "round")
     found = []
     for report in reports.order_by("due_on", "unit__path"):
-        days_left = (report.due_on - today).days
-        if reminder_due(days_left):
-            found.append((report, days_left))
+        left = days_left_for(report, today)
+        if reminder_due(left):
+            found.append((report, left))
     return found

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import UnitKind
 from portal.permissions import can
+from reports.figures import carry_plans_forward
 from reports.models import PeriodType, Report, ReportingRound, RoundDeadline
 from reports.workflow import WorkflowError
 
@@ -93,6 +94,7 @@ def open_round(spec, user=None):
         )
         for unit in spec.units
     )
+    carry_plans_forward(round_)
     return round_
 
 

@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 
 from indicators.achievement import evaluate
-from indicators.models import FigureKind, Indicator, Target, Value
+from indicators.models import Indicator
 from indicators.numbers import format_reading
 from indicators.values import reading_of
-from reports.models import ReviewComment, SectionText, TableKind
+from reports.models import ReportValue, ReviewComment, SectionText, TableKind, ValueColumn
 from reports.workflow import indicator_codes
 
 
@@ -36,6 +36,7 @@ class IndicatorRow:
     plan_next: str
     achievement: object
     comments: list
+    versions: dict  # column → version of the stored figure (0: none yet)
 
 
 def sections_of(report):
@@ -65,48 +66,37 @@ def _shown(reading):
 
 
 def indicator_rows(report, comments=None):
+    """The rows of the report's indicator tables, from the figures the report
+    itself states (never another report's, never a directive's target)."""
     codes = indicator_codes(report.round.template)
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
-    year = report.round.year
-    actuals = {
-        v.indicator_id: v
-        for v in Value.objects.filter(
-            unit=report.unit,
-            year=year,
-            period="Y",
-            figure=FigureKind.ACTUAL,
-            indicator__code__in=codes,
-        )
+    stated = {
+        (v.indicator_id, v.column): v
+        for v in ReportValue.objects.filter(report=report, indicator__code__in=codes)
     }
-    plans = {}
-    for t in Target.objects.filter(
-        scope=report.unit, year__in=[year, year + 1], indicator__code__in=codes
-    ):
-        plans.setdefault((t.indicator_id, t.year), t)
     rows = []
     for number, code in enumerate(codes, start=1):
         ind = indicators.get(code)
         if ind is None:
             continue
-        actual = actuals.get(ind.pk)
-        plan = plans.get((ind.pk, year))
-        plan_next = plans.get((ind.pk, year + 1))
-        actual_reading = reading_of(actual) if actual else None
-        plan_reading = plan.reading() if plan else None
-        achievement = (
-            evaluate(actual_reading, plan_reading, ind.higher_is_better)
-            if actual_reading and plan_reading
-            else None
-        )
+        readings = {}
+        versions = {}
+        for column in ValueColumn.values:
+            value = stated.get((ind.pk, column))
+            readings[column] = reading_of(value) if value else None
+            versions[column] = value.version if value else 0
+        actual, plan = readings[ValueColumn.ACTUAL], readings[ValueColumn.PLAN]
+        achievement = evaluate(actual, plan, ind.higher_is_better) if actual and plan else None
         rows.append(
             IndicatorRow(
                 number,
                 ind,
-                _shown(plan_reading) if plan_reading else "",
-                _shown(actual_reading) if actual_reading else "",
-                _shown(plan_next.reading()) if plan_next else "",
+                _shown(plan) if plan else "",
+                _shown(actual) if actual else "",
+                _shown(readings[ValueColumn.PLAN_NEXT]) if readings[ValueColumn.PLAN_NEXT] else "",
                 achievement,
                 (comments or {}).get(("indicator", ind.pk), []),
+                versions,
             )
         )
     return rows
@@ -127,11 +117,13 @@ def figures_of(report):
 
 def home_lists(user):
     """A reporter's open reports with deadlines; a reviewer's rounds with their
-    completeness and what awaits review. Two queries."""
+    completeness and what awaits review (participants only: not the issuing
+    unit's own report, reports.completeness). Two queries."""
     from django.db.models import Count, Q
     from django.utils import timezone
 
     from portal import permissions
+    from reports.completeness import issuers_own
     from reports.models import Report, ReportingRound, ReportStatus
 
     reports = permissions.scope(
@@ -140,17 +132,22 @@ def home_lists(user):
         "fill",
         "unit",
     )
+    participant = ~issuers_own("reports__", round_path="")
     rounds = (
         permissions.scope(
             user, ReportingRound.objects.filter(is_open=True), "review", "issuing_unit"
         )
         .annotate(
-            expected=Count("reports", distinct=True),
+            expected=Count("reports", filter=participant, distinct=True),
             submitted=Count(
-                "reports", filter=Q(reports__submitted_at__isnull=False), distinct=True
+                "reports",
+                filter=participant & Q(reports__submitted_at__isnull=False),
+                distinct=True,
             ),
             awaiting=Count(
-                "reports", filter=Q(reports__status=ReportStatus.SUBMITTED), distinct=True
+                "reports",
+                filter=participant & Q(reports__status=ReportStatus.SUBMITTED),
+                distinct=True,
             ),
         )
         .select_related("issuing_unit")

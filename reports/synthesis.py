@@ -4,12 +4,13 @@ after the other, and a draft provincial report prefilled with them."""
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from indicators.models import FigureKind, Indicator, Value
-from indicators.rollup import rollup
-from indicators.values import record_value
-from reports.models import Report, ReportStatus, SectionText
-from reports.workflow import WorkflowError, indicator_codes
+from indicators.models import Indicator
+from reports import figures
+from reports.figures import official_rollup
+from reports.models import Report, ReportStatus, ReportValue, SectionText, ValueColumn
+from reports.workflow import WorkflowError, indicator_codes, locked_for_edit
 
 COMPILED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
@@ -55,7 +56,8 @@ def draft_provincial_report(round_, user):
         },
     )
     if report.status not in (ReportStatus.NOT_STARTED, ReportStatus.DRAFT, ReportStatus.RETURNED):
-        raise WorkflowError("The provincial report is already submitted.")
+        raise WorkflowError(_("The provincial report is already submitted."))
+    report = locked_for_edit(report, user, as_reviewer=True)
     existing = set(SectionText.objects.filter(report=report).values_list("section_id", flat=True))
     SectionText.objects.bulk_create(
         SectionText(
@@ -72,22 +74,25 @@ def draft_provincial_report(round_, user):
     return report
 
 
-def prefill_indicator_table(report, user):
+def prefill_indicator_table(report, user, counted=None):
     """The report's actuals that the unit has not typed, taken from the roll-up
-    of the units below it (as the roll-up page shows them). A snapshot: the
-    unit edits them as its own figures from then on."""
+    of the units below it (as the roll-up page shows them: accepted reports'
+    figures unless `counted` says otherwise). A snapshot: the unit edits them
+    as its own figures from then on."""
+    report = locked_for_edit(report, user, as_reviewer=True)
     codes = indicator_codes(report.round.template)
-    year = report.round.year
     typed = set(
-        Value.objects.filter(
-            unit=report.unit, year=year, period="Y", figure=FigureKind.ACTUAL
-        ).values_list("indicator_id", flat=True)
+        ReportValue.objects.filter(report=report, column=ValueColumn.ACTUAL).values_list(
+            "indicator_id", flat=True
+        )
     )
     indicators = [i for i in Indicator.objects.filter(code__in=codes) if i.pk not in typed]
     if not indicators:
         return
-    table = rollup(indicators, report.unit, year, FigureKind.ACTUAL)
+    table = official_rollup(
+        indicators, report.unit, report.round.year, report.round.period, counted=counted
+    )
     for indicator in indicators:
         cell = table.total.cells[indicator.pk]
         if cell.source == "below":
-            record_value(indicator, report.unit, year, FigureKind.ACTUAL, cell.display, user)
+            figures.record(report, indicator, ValueColumn.ACTUAL, cell.display, user=user)

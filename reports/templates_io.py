@@ -2,12 +2,17 @@
 
 The same function loads the fixtures and, later, outlines an administrator
 imports: sections are matched by their key ("II.3"), so loading twice
-changes nothing.
+changes nothing. A version a report has been submitted on is never changed in
+place (reports/outlines.py): loading a different outline under its code and
+version is refused, and the changed outline must carry a new version.
 """
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from reports.models import ReportTemplate, TemplateSection, TemplateTable
+from reports.outlines import template_in_use
+from reports.workflow import WorkflowError
 
 
 @transaction.atomic
@@ -16,16 +21,18 @@ def load_template(data):
     template, created = ReportTemplate.objects.get_or_create(
         code=data["code"], version=data.get("version", 1), defaults=fields
     )
+    changed = False
     # Saved only when something changed, so that loading twice adds no history.
     if not created and any(getattr(template, f) != v for f, v in fields.items()):
         for f, v in fields.items():
             setattr(template, f, v)
         template.save()
+        changed = True
     existing = {s.key: s for s in template.sections.all()}
     position = 0
 
     def walk(nodes, parent, prefix, depth):
-        nonlocal position
+        nonlocal position, changed
         for node in nodes:
             position += 1
             key = f"{prefix}.{node['number']}" if prefix else node["number"]
@@ -41,10 +48,12 @@ def load_template(data):
             section = existing.get(key)
             if section is None:
                 section = TemplateSection.objects.create(template=template, key=key, **values)
+                changed = True
             elif any(getattr(section, f) != v for f, v in values.items()):
                 for f, v in values.items():
                     setattr(section, f, v)
                 section.save()
+                changed = True
             walk(node.get("children", []), section, key, depth + 1)
 
     walk(data["sections"], None, "", 0)
@@ -64,4 +73,13 @@ def load_template(data):
     if current != tables:
         template.tables.all().delete()
         TemplateTable.objects.bulk_create(TemplateTable(template=template, **t) for t in tables)
+        changed = True
+    if changed and not created and template_in_use(template):
+        raise WorkflowError(
+            _(
+                "Outline %(code)s version %(version)s is used by submitted reports and cannot "
+                "change: give the changed outline a new version number."
+            )
+            % {"code": template.code, "version": template.version}
+        )
     return template

@@ -24,6 +24,13 @@ urlpatterns = [
     path("<int:pk>/submit/", views.report_submit, name="report-submit"),
     path("<int:pk>/return/", views.report_return, name="report-return"),
     path("<int:pk>/accept/", views.report_accept, name="report-accept"),
+    path("<int:pk>/reopen/", views.report_reopen, name="report-reopen"),
+    path("<int:pk>/edit-exception/", views.report_edit_exception, name="report-edit-exception"),
+    path(
+        "<int:pk>/revisions/<int:number>.<str:fmt>",
+        views.revision_download,
+        name="report-revision",
+    ),
     path("<int:pk>/comments/", views.comment_add, name="comment-add"),
     path(
         "<int:pk>/comments/<int:comment_pk>/resolve/", views.comment_resolve, name="comment-resolve"

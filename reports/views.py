@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,13 @@ from indicators.models import Indicator
 from indicators.numbers import ParseError
 from portal import permissions
 from reports import completeness, editing, notifications, rounds, selectors, synthesis, workflow
-from reports.forms import ChildRoundForm, DisseminationRowForm, IssuedDocumentForm
+from reports.forms import (
+    ChildRoundForm,
+    DisseminationRowForm,
+    EditExceptionForm,
+    IssuedDocumentForm,
+    ReturnForm,
+)
 from reports.models import (
     DisseminationRow,
     IssuedDocument,
@@ -85,12 +92,11 @@ def round_detail(request, pk):
 def round_remind(request, pk):
     round_ = _round(request, pk)
     today = timezone.localdate()
-    # The same reports the daily command reminds: a returned report is owed again.
-    late = Report.objects.filter(
-        round=round_, status__in=notifications.OPEN_STATUSES
-    ).select_related("unit", "round")
+    # The same reports the daily command reminds: a returned report is owed
+    # again, by its resubmission deadline if it has one.
+    late = notifications.owing(Report.objects.filter(round=round_)).select_related("unit", "round")
     for report in late:
-        notifications.reminder(report, (report.due_on - today).days)
+        notifications.reminder(report, notifications.days_left_for(report, today))
     messages.success(request, _("Reminders sent to %(n)s unit(s).") % {"n": len(late)})
     return redirect("round-detail", pk=round_.pk)
 
@@ -138,7 +144,15 @@ def _child_round_context(request, report, form=None):
     return {"child_round_form": form or ChildRoundForm()}
 
 
-def _editor_context(request, report, child_round_form=None, **forms):
+def _editor_context(
+    request,
+    report,
+    child_round_form=None,
+    return_form=None,
+    reopen_form=None,
+    exception_form=None,
+    **forms,
+):
     sections, comments = selectors.sections_of(report)
     dissemination_tables = selectors.table_configs(report, TableKind.DISSEMINATION)
     documents_tables = selectors.table_configs(report, TableKind.DOCUMENTS)
@@ -156,8 +170,17 @@ def _editor_context(request, report, child_round_form=None, **forms):
         "documents": report.documents.all(),
         "history": report.status_changes.select_related("by"),
         "can_edit": workflow.may_edit(request.user, report),
+        "edit_refusal": workflow.edit_refusal(request.user, report)
+        if permissions.can(request.user, "fill", report)
+        else None,
         "can_submit": workflow.may_submit(request.user, report),
         "can_review": workflow.may_review(request.user, report),
+        "return_form": return_form or ReturnForm(),
+        "can_reopen": workflow.may_reopen(request.user, report),
+        "reopen_form": reopen_form or ReturnForm(),
+        "exception_form": exception_form or EditExceptionForm(),
+        "lock_date": workflow.edit_lock_date(report),
+        "revisions": report.revisions.all().defer("pdf", "xlsx"),
         "can_comment": permissions.can(request.user, "review", report.round),
         "can_fill": permissions.can(request.user, "fill", report),
         "indicator_tables": selectors.table_configs(report, TableKind.INDICATORS),
@@ -186,21 +209,37 @@ def _saved_fragment(request, template, context, status=200):
     return response
 
 
+def _base_version(request, default=None):
+    """The version the page edited from; a garbled one never matches."""
+    raw = request.POST.get("version")
+    if raw is None:
+        return default
+    return int(raw) if raw.isascii() and raw.isdigit() else -1
+
+
+def _conflict(context, error, base, theirs):
+    """A conflict answer: the page keeps the version it edited from, so that
+    nothing saves by itself until the user has chosen (static/js/editor.js)."""
+    context.update(
+        conflict=error,
+        version=base,
+        current_version=error.current_version,
+        theirs=json.dumps(theirs, ensure_ascii=False),
+    )
+
+
 @login_required
 @require_POST
 def section_save(request, pk, section_pk):
     report = _report(request, pk)
     section = get_object_or_404(TemplateSection, pk=section_pk, template=report.round.template)
     text = request.POST.get("text", "")
-    try:
-        base = int(request.POST.get("version", "0"))
-    except ValueError:
-        base = -1
+    base = _base_version(request, default=0)
     context = {"report": report, "section": section, "text": text}
     try:
         saved = editing.save_section(report, section, text, base, request.user)
     except editing.ConflictError as e:
-        context.update(conflict=e, version=e.current_version)
+        _conflict(context, e, base, {"text": e.current_text})
         return _saved_fragment(request, "reports/_save_state.html", context, status=409)
     except workflow.WorkflowError as e:
         context.update(error=e.message, version=base)
@@ -224,20 +263,40 @@ def fields_save(request, pk):
                 error=_("Write the date as dd/mm/yyyy, e.g. 20/11/2020."), version=report.version
             )
             return render(request, "reports/_save_state.html", context, status=422)
+    base = _base_version(request, default=0)
     try:
-        base = int(request.POST.get("version", "0"))
         saved = editing.save_document_fields(report, values, base, request.user)
-    except ValueError:
-        context.update(error=_("The page is out of date: reload it."), version=report.version)
-        return render(request, "reports/_save_state.html", context, status=422)
-    except editing.ConflictError as e:
-        context.update(conflict=e, version=e.current_version)
+    except editing.FieldConflictError as e:
+        theirs = {name: _field_text(value) for name, (_label, _mine, value) in e.fields.items()}
+        _conflict(context, e, base, theirs)
+        context["fields"] = [
+            (label, _field_text(mine), _field_text(value))
+            for label, mine, value in e.fields.values()
+        ]
         return render(request, "reports/_save_state.html", context, status=409)
     except workflow.WorkflowError as e:
-        context.update(error=e.message, version=report.version)
+        context.update(error=e.message, version=base)
         return render(request, "reports/_save_state.html", context, status=422)
-    context.update(version=saved.version, saved_at=timezone.localtime())
+    # Fields someone else saved meanwhile were merged in: the page takes them,
+    # or its next save would send the old values back.
+    merged = {
+        name: _field_text(getattr(saved, name))
+        for name in editing.DOCUMENT_FIELDS
+        if name in values and _field_text(getattr(saved, name)) != _field_text(values[name])
+    }
+    context.update(
+        version=saved.version,
+        saved_at=timezone.localtime(),
+        merged=json.dumps(merged, ensure_ascii=False) if merged else "",
+    )
     return render(request, "reports/_save_state.html", context)
+
+
+def _field_text(value):
+    """A document field as its input shows it."""
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return editing.clean_text(value) if isinstance(value, str) else ("" if value is None else value)
 
 
 @login_required
@@ -249,9 +308,11 @@ def cell_save(request, pk):
     typed = request.POST.get("value", "")
     if not any(r.indicator.pk == indicator.pk for r in selectors.indicator_rows(report)):
         return HttpResponse(_("This indicator is not in the report's tables."), status=422)
-    error = None
+    error = conflict = None
     try:
-        editing.save_cell(report, indicator, column, typed, request.user)
+        editing.save_cell(report, indicator, column, typed, request.user, _base_version(request))
+    except editing.ConflictError as e:
+        conflict = e
     except ParseError as e:
         error = e.message
     except workflow.WorkflowError as e:
@@ -269,7 +330,10 @@ def cell_save(request, pk):
         "typed": typed,
         "column": column,
         "shown": getattr(row, column),
+        "conflict": conflict,
     }
+    if conflict is not None:
+        return render(request, "reports/_cell_response.html", context, status=409)
     # The cell itself, and the row's ratio out of band: cells of one row are
     # saved one after the other (hx-sync), so the last answer has the ratio right.
     return render(request, "reports/_cell_response.html", context, status=422 if error else 200)
@@ -280,19 +344,25 @@ def cell_save(request, pk):
 def figure_save(request, pk):
     report = _report(request, pk)
     code = request.POST.get("code", "")
-    if code not in {figure["code"] for figure, _stored in selectors.figures_of(report)}:
+    stated = {figure["code"]: (figure, stored) for figure, stored in selectors.figures_of(report)}
+    if code not in stated:
         return HttpResponse(
             _("This figure is not in the report's outline."),
             status=422,
             content_type="text/plain; charset=utf-8",
         )
+    typed = request.POST.get("value", "")
+    context = {"report": report, "fig": stated[code][0], "typed": typed, "can_edit": True}
     try:
-        editing.save_figure(report, code, request.POST.get("value", ""), request.user)
-    except ParseError as e:
-        return HttpResponse(e.message, status=422, content_type="text/plain; charset=utf-8")
-    except workflow.WorkflowError as e:
-        return HttpResponse(e.message, status=422, content_type="text/plain; charset=utf-8")
-    return HttpResponse(_("Saved"), content_type="text/plain; charset=utf-8")
+        saved = editing.save_figure(report, code, typed, request.user, _base_version(request))
+    except editing.ConflictError as e:
+        context.update(conflict=e, version=e.current_version)
+        return render(request, "reports/_figure_field.html", context, status=409)
+    except (ParseError, workflow.WorkflowError) as e:
+        context.update(error=e.message, version=_base_version(request, default=0))
+        return render(request, "reports/_figure_field.html", context, status=422)
+    context.update(stored=saved, version=saved.version if saved else 0, saved=True)
+    return render(request, "reports/_figure_field.html", context)
 
 
 APPENDIX_MODELS = {TableKind.DISSEMINATION: DisseminationRow, TableKind.DOCUMENTS: IssuedDocument}
@@ -373,13 +443,22 @@ def report_submit(request, pk):
 @login_required
 @require_POST
 def report_return(request, pk):
-    def returned(report):
-        reason = editing.clean_text(request.POST.get("reason", ""))
+    report = _report(request, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid() and workflow.may_review(request.user, report):
+        # The page again, the form bound: the reason stays, the error beside the date.
+        context = _editor_context(request, report, return_form=form)
+        return render(request, "reports/report_detail.html", context, status=422)
+    try:
+        reason = form.cleaned_data.get("reason", "")
         editing.check_length(reason, MAX_COMMENT_LENGTH)
-        workflow.return_for_revision(report, request.user, reason)
+        workflow.return_for_revision(
+            report, request.user, reason, form.cleaned_data.get("resubmit_by")
+        )
         messages.success(request, _("The report was returned to the unit."))
-
-    return _transition(request, pk, returned)
+    except workflow.WorkflowError as e:
+        messages.error(request, e.message)
+    return redirect("report-detail", pk=report.pk)
 
 
 @login_required
@@ -390,6 +469,70 @@ def report_accept(request, pk):
         messages.success(request, _("The report was accepted."))
 
     return _transition(request, pk, accepted)
+
+
+@login_required
+@require_POST
+def report_reopen(request, pk):
+    """A reviewer reopens an accepted report, with a reason (its accepted
+    revision stays printable)."""
+    report = _report(request, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid() and workflow.may_reopen(request.user, report):
+        context = _editor_context(request, report, reopen_form=form)
+        return render(request, "reports/report_detail.html", context, status=422)
+    try:
+        reason = form.cleaned_data.get("reason", "")
+        editing.check_length(reason, MAX_COMMENT_LENGTH)
+        workflow.reopen(report, request.user, reason, form.cleaned_data.get("resubmit_by"))
+        messages.success(
+            request, _("The report was reopened; its accepted revision stays printable.")
+        )
+    except workflow.WorkflowError as e:
+        messages.error(request, e.message)
+    return redirect("report-detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_edit_exception(request, pk):
+    """A reviewer lets one unit edit past the round's lock, until a day."""
+    report = _report(request, pk)
+    form = EditExceptionForm(request.POST)
+    if not form.is_valid():
+        if not permissions.can(request.user, "review", report.round):
+            raise Http404
+        context = _editor_context(request, report, exception_form=form)
+        return render(request, "reports/report_detail.html", context, status=422)
+    try:
+        reason = form.cleaned_data["reason"]
+        editing.check_length(reason, MAX_COMMENT_LENGTH)
+        workflow.grant_edit_exception(report, request.user, form.cleaned_data["until"], reason)
+        messages.success(request, _("The unit may edit its report until the day given."))
+    except workflow.WorkflowError as e:
+        messages.error(request, e.message)
+    return redirect("report-detail", pk=report.pk)
+
+
+@login_required
+def revision_download(request, pk, number, fmt):
+    """A revision of the report as it was accepted, to whoever may read the report."""
+    report = _report(request, pk)
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404("No such format.")
+    revision = get_object_or_404(report.revisions, number=number)
+    content, mime = (
+        (revision.pdf, "application/pdf")
+        if fmt == "pdf"
+        else (
+            revision.xlsx,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    )
+    response = HttpResponse(bytes(content), content_type=mime)
+    name = f"bao-cao-{report.unit.code}-{report.round.year}-lan-{number}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from reports.exports import xlsx
-from reports.exports.pdf import pdf_filename, report_pdf
+from reports.exports.pdf import pdf_filename
 from reports.models import ExportJob, ExportKind, ExportStatus, Report, ReportStatus
+from reports.revisions import printed_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def write_round_zip(round_, fileobj, progress=None):
     fonts = FontConfiguration()
     with zipfile.ZipFile(fileobj, "w", zipfile.ZIP_DEFLATED) as archive:
         for number, report in enumerate(reports, start=1):
-            archive.writestr(pdf_filename(report), report_pdf(report, fonts))
+            archive.writestr(pdf_filename(report), printed_pdf(report, fonts))
             if progress:
                 progress(number, len(reports))
     return reports

@@ -31,11 +31,11 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.achievement import Status
-from indicators.models import FigureKind, Indicator
+from indicators.models import Indicator
 from indicators.numbers import ParseError, parse
-from indicators.rollup import rollup
 from reports import completeness, selectors
-from reports.models import Report, TableKind
+from reports.figures import Counted, official_rollup
+from reports.models import Report, ReportStatus, TableKind
 from reports.workflow import indicator_codes
 
 MIME_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -415,9 +415,14 @@ def report_workbook(report):
 def _number_looks(decimals):
     """Looks of a roll-up's figures, by estimate then by achievement status, for one indicator."""
     fmt = number_format(decimals)
+    # An estimate keeps its "≈" in Excel as on the page, as a prefix of the
+    # number format: the cell stays a number that sums and sorts.
+    formats = {False: fmt, True: f'"≈ "{fmt}'}
     return {
         estimate: {
-            status: Look(fmt=fmt, align="right", fill=FILLS.get(status, ""), italic=estimate)
+            status: Look(
+                fmt=formats[estimate], align="right", fill=FILLS.get(status, ""), italic=estimate
+            )
             for status in (None, *FILLS)
         }
         for estimate in (False, True)
@@ -473,7 +478,7 @@ def _stream(ws):
     ws._values_to_row = place
 
 
-def write_rollup(table, units, title, subtitle):
+def write_rollup(table, units, title, subtitle, statuses=None):
     """The roll-up sheet: one row per indicator of `table` (an `indicators.rollup.Rollup`),
     one column per row of `units` (some of the table's children), then the table's
     total and the target. A figure is green when it meets its target, red when it does
@@ -486,8 +491,9 @@ def write_rollup(table, units, title, subtitle):
     _widths(ws, [6, 44, 8])
     data = ws.column_dimensions[get_column_letter(4)]
     data.min, data.max, data.width = 4, width, 14
-    ws.freeze_panes = "D6"
-    _page_setup(ws, width, landscape=True, title_rows="4:5", title_columns="A:C")
+    header_end = 6 if statuses is not None else 5
+    ws.freeze_panes = f"D{header_end + 1}"
+    _page_setup(ws, width, landscape=True, title_rows=f"4:{header_end}", title_columns="A:C")
     ws.append([book.text(ws, title, Look(bold=True, size=13, grid=False))])
     legend = [book.text(ws, subtitle, Look(italic=True, grid=False)), None, None]
     legend += [book.text(ws, Status(s).label, Look(fill=c)) for s, c in FILLS.items()]
@@ -502,9 +508,16 @@ def write_rollup(table, units, title, subtitle):
     codes += [book.text(ws, row.code, HEADER) for row in columns]
     codes.append(book.cell(ws, None, HEADER))
     ws.append(codes)
+    if statuses is not None:
+        # Which report each column's figures come from, and in what state.
+        line = [book.cell(ws, None, CENTRE), book.text(ws, _("Report status")), None]
+        line += [book.text(ws, statuses.get(row.unit_id, ""), CENTRE) for row in units]
+        ws.append(line)
     for column in (1, 2, 3, width):
         letter = get_column_letter(column)
         ws.merged_cells.add(f"{letter}4:{letter}5")
+    # (the status line, when there is one, is row 6; merged cells are
+    # declared before rows are streamed, so the ranges above stay rows 4-5)
     plain_text = book.array(Look(align="right"))
     column_cells = [row.cells for row in columns]
 
@@ -550,20 +563,28 @@ def _target_cell(book, ws, target, decimals):
     return book.text(ws, reading.text or target.text, Look(align="right"))
 
 
-def rollup_workbook(round_):
+def rollup_workbook(round_, counted=None):
     """The round's indicators × its participating units, with the issuing unit's total
     (the roll-up engine's) and target, for the round's year, actual figures."""
     codes = indicator_codes(round_.template)
     order = {code: i for i, code in enumerate(codes)}
     indicators = sorted(Indicator.objects.filter(code__in=codes), key=lambda i: order[i.code])
-    table = rollup(indicators, round_.issuing_unit, round_.year, FigureKind.ACTUAL)
-    taking_part = set(Report.objects.filter(round=round_).values_list("unit_id", flat=True))
-    units = [row for row in table.children if row.unit_id in taking_part]
-    subtitle = _("%(unit)s, year %(year)s, actual figures") % {
+    table = official_rollup(
+        indicators, round_.issuing_unit, round_.year, round_.period, counted=counted
+    )
+    statuses = {
+        unit_id: ReportStatus(status).label
+        for unit_id, status in Report.objects.filter(round=round_)
+        .exclude(unit=round_.issuing_unit)
+        .values_list("unit_id", "status")
+    }
+    units = [row for row in table.children if row.unit_id in statuses]
+    subtitle = _("%(unit)s, year %(year)s, actual figures of %(counted)s") % {
         "unit": round_.issuing_unit.name,
         "year": round_.year,
+        "counted": Counted(counted or Counted.ACCEPTED).label,
     }
-    return write_rollup(table, units, round_.title, subtitle)
+    return write_rollup(table, units, round_.title, subtitle, statuses)
 
 
 # --------------------------------------------------------------------------- completeness

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 
 from reports.exports import xlsx
+from reports.figures import Counted
+from reports.revisions import printed_xlsx
 from reports.views import _report, _round
 
 
@@ -20,15 +22,18 @@ def report_xlsx(request, pk):
     """A report's appendix, to whoever may read the report (404 to anyone else)."""
     report = _report(request, pk)
     name = f"phu-luc-{xlsx.filename_part(report.unit.name)}-{report.round.year}.xlsx"
-    return _attachment(xlsx.report_workbook(report), name)
+    return _attachment(printed_xlsx(report), name)
 
 
 @login_required
 def round_rollup_xlsx(request, pk):
-    """The round's roll-up, to its reviewers (404 to anyone else)."""
+    """The round's roll-up, to its reviewers (404 to anyone else): accepted
+    reports' figures, or those `?counted=` asks for (reports/figures.py)."""
     round_ = _round(request, pk)
+    counted = request.GET.get("counted")
+    counted = counted if counted in Counted.values else Counted.ACCEPTED
     name = f"tong-hop-{xlsx.filename_part(round_.issuing_unit.name)}-{round_.year}-{pk}.xlsx"
-    return _attachment(xlsx.rollup_workbook(round_), name)
+    return _attachment(xlsx.rollup_workbook(round_, counted), name)
 
 
 @login_required

@@ -27,15 +27,15 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from indicators.models import Indicator, Target, Value
+from indicators.models import Indicator
 from indicators.numbers import ParseError, format_number, parse, parse_decimal
 from indicators.values import value_fields
 from portal.models import ReportingUnit
 from reports import editing, selectors
 from reports.forms import DisseminationRowForm
 from reports.imports import offline
-from reports.models import Report, ReportingRound, SectionText
-from reports.workflow import WorkflowError, may_edit
+from reports.models import Report, ReportingRound, ReportValue, SectionText
+from reports.workflow import EDITABLE, WorkflowError, edit_refusal
 
 MB = 1024 * 1024
 # The template filled in weighs some 20 KB; 2 MB leaves room for what Excel
@@ -585,7 +585,7 @@ def _read_indicators(report, layout, rows, plan, current):
                 continue
             try:
                 # The editor's own check first: lengths and sizes the columns hold.
-                editing.check_cell(Value if column == "actual" else Target, typed)
+                editing.check_cell(ReportValue, typed)
                 reading = parse(typed)
                 if column == "actual":
                     value_fields(indicator, reading)
@@ -768,13 +768,22 @@ def _not_editable(report):
     ) % {"status": report.get_status_display()}
 
 
+def _refusal(user, report):
+    """The editor's own rule (reports/workflow.py), said for a whole workbook."""
+    refusal = edit_refusal(user, report)
+    if refusal and report.status not in EDITABLE:
+        return _not_editable(report)
+    return refusal
+
+
 def read_upload(report, uploaded_file, user):
     """A dry run of an upload: what it would change, and every error, cell by
     cell. Writes nothing."""
     plan = UploadPlan(report.pk, report_stamp(report))
     try:
-        if not may_edit(user, report):
-            raise Refused(_not_editable(report))
+        refusal = _refusal(user, report)
+        if refusal:
+            raise Refused(refusal)
         data = _read_bytes(uploaded_file)
         _check_archive(data)
         _read_workbook(report, data, plan)
@@ -819,8 +828,9 @@ def apply_plan(report, plan, user):
         .select_related("round__template", "unit", "round__issuing_unit")
         .get(pk=report.pk)
     )
-    if not may_edit(user, report):
-        raise WorkflowError(_not_editable(report))
+    refusal = _refusal(user, report)
+    if refusal:
+        raise WorkflowError(refusal)
     if plan.errors or plan.report_id != report.pk or plan.stamp != report_stamp(report):
         raise WorkflowError(_changed())
     codes = {c.key for c in plan.changes if c.kind == "indicator"}

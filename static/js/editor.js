@@ -90,4 +90,53 @@
   }
   document.addEventListener("htmx:sendError", retryLater);
   document.addEventListener("htmx:responseError", retryLater);
+
+  // After a conflict nothing saves by itself: the form keeps the version it
+  // was edited from, and its autosave waits until the user has chosen to keep
+  // their text (saved over the other person's version), to take the other
+  // person's, or has merged both by hand and kept that.
+  function inConflict(form) {
+    return form && form.querySelector('.save-state[data-state="conflict"]');
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    var form = elt && elt.closest && elt.closest("form.autosave");
+    if (inConflict(form) && !form.dataset.choosing) event.preventDefault();
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-conflict-choice]");
+    if (!button) return;
+    var form = button.closest("form.autosave");
+    var state = form.querySelector(".save-state");
+    var conflict = state.querySelector(".conflict");
+    form.querySelector('input[name="version"]').value = conflict.dataset.currentVersion;
+    if (button.dataset.conflictChoice === "theirs") {
+      var theirs = JSON.parse(conflict.dataset.theirs || "{}");
+      Object.keys(theirs).forEach(function (name) {
+        if (form.elements[name]) form.elements[name].value = theirs[name];
+      });
+      state.dataset.state = "idle";
+      conflict.remove();
+      return;
+    }
+    form.dataset.choosing = "1";
+    htmx.trigger(form, "submit");
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form.autosave");
+    if (form) delete form.dataset.choosing;
+  });
+
+  // Fields someone else saved meanwhile were merged in by the server: show
+  // them, so that the next save does not send the old values back.
+  document.addEventListener("htmx:afterSwap", function () {
+    document.querySelectorAll(".save-state[data-merged]").forEach(function (el) {
+      var form = el.closest("form");
+      var values = JSON.parse(el.dataset.merged);
+      Object.keys(values).forEach(function (name) {
+        if (form.elements[name]) form.elements[name].value = values[name];
+      });
+      el.removeAttribute("data-merged");
+    });
+  });
 })();

@@ -10,19 +10,18 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from indicators.models import FigureKind, Indicator, Target, Value
-from indicators.numbers import parse
-from indicators.rollup import rollup
-from indicators.values import target_fields
-from reports import selectors
+from indicators.models import Indicator
+from reports import figures, selectors
 from reports.completeness import round_completeness
 from reports.exports.xlsx import FILLS
+from reports.figures import official_rollup
 from reports.models import (
     DisseminationRow,
     IssuedDocument,
     Report,
     ReportFigure,
     ReportingRound,
+    ReportValue,
     SectionText,
 )
 from reports.workflow import indicator_codes
@@ -125,10 +124,8 @@ def test_the_ratio_is_a_formula_for_plain_numbers_and_the_portals_value_otherwis
 
 def test_a_lower_is_better_ratio_divides_the_plan_by_the_actual(as_user):
     report = chau_thanh()
-    target = Target.objects.get(indicator__code="suy-dinh-duong", scope=report.unit, year=2020)
-    for field, value in target_fields(parse("14")).items():
-        setattr(target, field, value)
-    target.save()
+    plan = ReportValue.objects.get(report=report, indicator__code="suy-dinh-duong", column="plan")
+    figures.record(report, plan.indicator, "plan", "14")
     ws = sheet_with(workbook(download(as_user("syt"), f"/reports/{report.pk}/xlsx/")), "Tỷ lệ")
     assert ws[f"F{FIRST}"].value == f"=ROUND(D{FIRST}/E{FIRST}*100,1)"
     assert evaluate(ws[f"F{FIRST}"].value, ws) == 107.4  # 14 ÷ 13,04, as the portal prints
@@ -193,9 +190,9 @@ def test_user_values_that_look_like_formulas_come_back_as_text(as_user):
     IssuedDocument.objects.create(
         report=report, number_symbol=INJECTED["error"], issuer=INJECTED["document"]
     )
-    Value.objects.filter(
-        unit=report.unit, year=2020, figure=FigureKind.ACTUAL, indicator__code="tiem-chung"
-    ).update(text=INJECTED["actual"], numeric=None)
+    ReportValue.objects.filter(report=report, column="actual", indicator__code="tiem-chung").update(
+        text=INJECTED["actual"], numeric=None
+    )
 
     content = download(as_user("syt"), f"/reports/{report.pk}/xlsx/")
     found = {}
@@ -217,19 +214,28 @@ def test_user_values_that_look_like_formulas_come_back_as_text(as_user):
 
 # --------------------------------------------------------------------------- the roll-up
 
+ROLLUP_FIRST = 7  # the first indicator's row: under the names, codes and report statuses
+
 
 def test_the_rollup_has_an_indicator_a_row_and_a_unit_a_column_with_total_and_target(as_user):
     round_ = demo_round()
     ws = workbook(download(as_user("syt"), f"/reports/rounds/{round_.pk}/rollup.xlsx")).active
     codes = indicator_codes(round_.template)
     indicators = sorted(Indicator.objects.filter(code__in=codes), key=lambda i: codes.index(i.code))
-    table = rollup(indicators, round_.issuing_unit, 2020, FigureKind.ACTUAL)
+    table = official_rollup(indicators, round_.issuing_unit, 2020)
     units = sorted(Report.objects.filter(round=round_).values_list("unit__code", flat=True))
 
-    assert [ws.cell(row=r, column=2).value for r in range(6, 6 + len(indicators))] == [
-        i.name for i in indicators
-    ]
-    assert ws.cell(row=6 + len(indicators), column=2).value is None
+    assert [
+        ws.cell(row=r, column=2).value for r in range(ROLLUP_FIRST, ROLLUP_FIRST + len(indicators))
+    ] == [i.name for i in indicators]
+    assert ws.cell(row=ROLLUP_FIRST + len(indicators), column=2).value is None
+    # Each unit's column says which report its figures come from, in what state,
+    # and the sheet says which reports were counted.
+    statuses = [ws.cell(row=6, column=c).value for c in range(4, 4 + len(units))]
+    assert (
+        statuses[units.index("877")] == "Đã gửi" and statuses[units.index("867")] == "Đã tiếp nhận"
+    )
+    assert "chỉ báo cáo đã tiếp nhận" in ws.cell(row=2, column=1).value
     header_codes = [ws.cell(row=5, column=c).value for c in range(4, 4 + len(units) + 1)]
     assert header_codes == [*units, round_.issuing_unit.code]
     total_column, target_column = 4 + len(units), 5 + len(units)
@@ -238,12 +244,14 @@ def test_the_rollup_has_an_indicator_a_row_and_a_unit_a_column_with_total_and_ta
     assert "A4:A5" in {str(r) for r in ws.merged_cells.ranges}
 
     for offset, indicator in enumerate(indicators):
-        row = 6 + offset
+        row = ROLLUP_FIRST + offset
         cell = table.total.cells[indicator.pk]
         written = ws.cell(row=row, column=total_column)
         if cell.reading.kind == "number":
             assert written.value == pytest.approx(float(cell.reading.value), rel=1e-12)
-            assert written.number_format == ("#,##0.00" if indicator.decimals == 2 else "#,##0")
+            plain = "#,##0.00" if indicator.decimals == 2 else "#,##0"
+            # An estimate keeps its "≈" in Excel too, as the number's format.
+            assert written.number_format == (f'"≈ "{plain}' if cell.estimate else plain)
         else:
             assert written.value == cell.display and written.data_type == "s"
         assert written.font.i == cell.estimate
@@ -260,15 +268,16 @@ def test_the_rollup_has_an_indicator_a_row_and_a_unit_a_column_with_total_and_ta
 
 def test_rollup_cells_are_coloured_by_achievement(as_user):
     round_ = demo_round()
-    ws = workbook(download(as_user("syt"), f"/reports/rounds/{round_.pk}/rollup.xlsx")).active
+    url = f"/reports/rounds/{round_.pk}/rollup.xlsx?counted=submitted"
+    ws = workbook(download(as_user("syt"), url)).active
     codes = indicator_codes(round_.template)
     indicators = sorted(Indicator.objects.filter(code__in=codes), key=lambda i: codes.index(i.code))
-    table = rollup(indicators, round_.issuing_unit, 2020, FigureKind.ACTUAL)
+    table = official_rollup(indicators, round_.issuing_unit, 2020, counted="submitted")
     colours = {}
     for column, row in enumerate([*table.children, table.total], start=4):
         for offset, indicator in enumerate(indicators):
             achievement = row.cells[indicator.pk].achievement
-            fill = ws.cell(row=6 + offset, column=column).fill
+            fill = ws.cell(row=ROLLUP_FIRST + offset, column=column).fill
             written = fill.fgColor.rgb[-6:] if fill.fill_type else None
             expected = FILLS[achievement.status] if achievement else None
             assert written == expected, (row.code, indicator.code)
@@ -276,7 +285,7 @@ def test_rollup_cells_are_coloured_by_achievement(as_user):
     # The demo has figures that meet their target and some that do not.
     assert colours.get(FILLS["achieved"]) and colours.get(FILLS["not_achieved"])
     chau_thanh_column = 4 + [r.code for r in table.children].index("877")
-    bound = ws.cell(row=7, column=chau_thanh_column)
+    bound = ws.cell(row=ROLLUP_FIRST + 1, column=chau_thanh_column)
     assert bound.value == "< 17" and bound.data_type == "s"
 
 

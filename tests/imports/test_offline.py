@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from indicators.models import Target, Value
+from indicators.models import Indicator, Target
 from reports import editing
 from reports.imports import offline, upload
 from reports.models import (
@@ -25,6 +25,7 @@ from reports.models import (
     Report,
     ReportFigure,
     ReportStatus,
+    ReportValue,
     SectionText,
 )
 from reports.selectors import indicator_rows
@@ -118,8 +119,11 @@ def snapshot(report):
             SectionText.objects.filter(report=report).values_list("section_id", "text", "version")
         ),
         "values": sorted(
-            Value.objects.filter(unit=report.unit).values_list("pk", "indicator_id", "text")
+            ReportValue.objects.filter(report=report).values_list(
+                "pk", "indicator_id", "column", "text", "version"
+            )
         ),
+        # The unit's targets (a directive's): read-only inputs, never written by an upload.
         "targets": sorted(
             Target.objects.filter(scope=report.unit).values_list("pk", "indicator_id", "text")
         ),
@@ -144,11 +148,19 @@ def page_text(response):
 # ------------------------------------------------------------ the template itself
 
 
+def type_plan(report, code, typed):
+    """Châu Thành's own plan for the report's year, typed in the editor."""
+    indicator = Indicator.objects.get(code=code)
+    editing.save_cell(report, indicator, "plan", typed, user("chauthanh"))
+
+
 def test_the_template_keeps_text_locks_fixed_cells_and_hides_its_identity(full_report):
+    type_plan(full_report, "suy-dinh-duong", "< 14")
+    type_plan(full_report, "tram-y-te-chuan", "12/12")
     wb = template_of(full_report)
     assert wb.sheetnames == [INDICATORS, FIGURES, MATRIX, IDENTITY]
     ws = wb[INDICATORS]
-    # Châu Thành's 2021 plan, set in the 2020 report: shown as the portal writes it.
+    # Châu Thành's 2021 plan, as its report states it: shown as the portal writes it.
     plan = ws[ref(ws, "suy-dinh-duong", "plan")]
     assert plan.value == "< 14" and plan.data_type == "s" and plan.number_format == "@"
     assert ws[ref(ws, "tram-y-te-chuan", "plan")].value == "12/12"
@@ -170,9 +182,7 @@ def test_the_template_keeps_text_locks_fixed_cells_and_hides_its_identity(full_r
 
 
 def test_a_value_that_looks_like_a_formula_stays_text(full_report):
-    Target.objects.filter(scope=full_report.unit, year=2021, indicator__code="bac-si").update(
-        text="=3,7"
-    )
+    type_plan(full_report, "bac-si", "=3,7")  # "equal to 3,7", as written
     ws = template_of(full_report)[INDICATORS]
     cell = ws[ref(ws, "bac-si", "plan")]
     assert cell.value == "=3,7" and cell.data_type == "s"
@@ -215,7 +225,7 @@ def test_round_trip_through_http(as_user, chau_thanh_report):
     after = Report.objects.get(pk=report.pk)
     assert after.version == before["report"][0] + 1
     assert after.status == ReportStatus.DRAFT
-    value = Value.objects.get(unit=report.unit, year=2021, indicator__code="bao-hiem-y-te")
+    value = ReportValue.objects.get(report=report, indicator__code="bao-hiem-y-te", column="actual")
     assert value.history.first().history_user.username == "chauthanh"
 
     # The same plan cannot be confirmed twice.

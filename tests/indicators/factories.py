@@ -1,21 +1,31 @@
-"""Builders for the roll-up tests: indicators, unit trees, values and targets,
+"""Builders for the roll-up tests: indicators, unit trees, figures and targets,
 all entered the way the portal enters them (treebeard's manager for units,
-`record_value` for figures, `target_fields` for targets)."""
+`reports.figures.record` for figures — on an accepted report of the unit in
+a test round of the year, so that the official series counts them —,
+`target_fields` for targets)."""
 
+import datetime as dt
 import itertools
 from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import transaction
 
-from indicators.models import Direction, FigureKind, Indicator, Target
+from indicators.models import Direction, Indicator, PeriodKind, Target
 from indicators.numbers import format_number, parse
 from indicators.rollup import POPULATION_CODE
-from indicators.values import record_value, target_fields
+from indicators.values import target_fields
 from portal.models import ReportingUnit, UnitKind
+from reports import figures
+from reports.models import (
+    PeriodType,
+    ReportingRound,
+    ReportStatus,
+    ReportTemplate,
+    ValueColumn,
+)
 
 YEAR = 2020
-FIGURE = FigureKind.ACTUAL
 
 _serial = itertools.count(1)
 
@@ -69,17 +79,46 @@ def fresh(unit):
     return ReportingUnit.objects.get(pk=unit.pk)
 
 
-def put(indicator, unit, typed="", *, numerator=None, denominator=None, year=YEAR):
-    """Record a figure as the report editor does."""
-    return record_value(
+def accepted_report(unit, year=YEAR, status=ReportStatus.ACCEPTED, period=PeriodKind.YEAR):
+    """The unit's report in the test round of `year` (a year's, or the first
+    6 months'), in `status`."""
+    template, _created = ReportTemplate.objects.get_or_create(
+        code="test-figures", version=1, defaults={"name": "Test figures"}
+    )
+    root = ReportingUnit.objects.get(path=unit.path[: unit.steplen])
+    half = period == PeriodKind.H1
+    round_, _created = ReportingRound.objects.get_or_create(
+        title=f"Test round {year} {period}",
+        issuing_unit=root,
+        year=year,
+        defaults={
+            "template": template,
+            "period_type": PeriodType.HALF if half else PeriodType.YEAR,
+            "data_from": dt.date(year - 1, 12, 15),
+            "data_to": dt.date(year, 6, 14) if half else dt.date(year, 12, 14),
+        },
+    )
+    report, _created = round_.reports.get_or_create(
+        unit=unit, defaults={"due_on": dt.date(year, 12, 20), "status": status}
+    )
+    return report
+
+
+def put(indicator, unit, typed="", *, numerator=None, denominator=None, year=YEAR, period="Y"):
+    """Record a figure as the report editor does, in the unit's accepted report."""
+    return figures.record(
+        accepted_report(unit, year, period=period),
         indicator,
-        unit,
-        year,
-        FIGURE,
+        ValueColumn.ACTUAL,
         typed,
         numerator=numerator,
         denominator=denominator,
     )
+
+
+def official(indicators, unit, year=YEAR, **kwargs):
+    """The roll-up of the official series (accepted reports' actuals)."""
+    return figures.official_rollup(indicators, unit, year, PeriodKind.YEAR, **kwargs)
 
 
 def put_number(indicator, unit, number, **kwargs):

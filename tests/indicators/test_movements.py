@@ -23,7 +23,6 @@ from indicators.models import (
     AwardProposal,
     Checkpoint,
     Declaration,
-    FigureKind,
     Indicator,
     KeyTarget,
     KeyTargetKind,
@@ -38,9 +37,10 @@ from indicators.standing import (
     propose_award,
     standing,
 )
-from indicators.values import record_value, target_fields
+from indicators.values import target_fields
 from portal.models import Membership, ReportingUnit, Role, UnitKind
-from tests.indicators.factories import add_child, add_root, fresh
+from reports import demo as reports_demo
+from tests.indicators.factories import add_child, add_root, fresh, put
 
 pytestmark = pytest.mark.django_db
 
@@ -139,9 +139,7 @@ class Small:
         """What a commune reports at a checkpoint; None leaves a target unanswered."""
         for target, typed in ((self.insurance, insurance), (self.growth, growth)):
             if typed is not None:
-                record_value(
-                    target.indicator, commune, YEAR, FigureKind.ACTUAL, typed, period=period
-                )
+                put(target.indicator, commune, typed, year=YEAR, period=period)
         if epidemic is not None:
             declare(self.epidemic, commune, period, epidemic, "Báo cáo của Trạm Y tế xã.")
 
@@ -360,8 +358,8 @@ def test_loading_the_demo_movement_twice_adds_nothing(hong_ngu):
     assert {m._meta.label: m.objects.count() for m in apps.get_models()} == counts
     assert hong_ngu.key_targets.count() == 6 and hong_ngu.participations.count() == 10
     assert (hong_ngu.quota_collectives, hong_ngu.quota_individuals) == (5, 10)
-    # tests/portal/test_demo.py counts the demo's values with these 6-month figures.
-    assert demo_movements.value_rows_added() == 39
+    # tests/portal/test_demo.py counts the demo's figures with these 6-month ones.
+    assert reports_demo.movement_value_rows_added() == 39
 
 
 def test_the_admin_lists_movements_proposals_and_declarations(as_user, hong_ngu):

@@ -6,9 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from indicators.models import FigureKind, Indicator, Value
+from indicators.models import Indicator
 from portal.models import ReportingUnit, UnitKind
 from portal.units import current_division_records, upsert_units
+from reports.models import Report, ReportStatus, ReportValue
+from tests.indicators.factories import accepted_report
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +43,10 @@ def test_the_reviewer_sees_the_twelve_districts_and_the_province_total(as_user):
 
 
 def test_chau_thanhs_row_matches_seed_000_exactly_and_is_coloured_achieved(as_user):
-    html = as_user("syt").get("/indicators/rollup/?group=dan-so-khhgd&year=2020").content.decode()
+    # Châu Thành's report is submitted, not yet accepted: asked for explicitly.
+    url = "/indicators/rollup/?group=dan-so-khhgd&year=2020&counted=submitted"
+    html = as_user("syt").get(url).content.decode()
+    assert "Đã gửi" in row_of(html, "877")
     row = row_of(html, "877")
     assert cells_of(row) == SEED_000_ACTUALS
     assert row.count('data-status="achieved"') == 9
@@ -51,8 +56,11 @@ def test_chau_thanhs_row_matches_seed_000_exactly_and_is_coloured_achieved(as_us
 def test_the_province_total_is_rolled_up_from_numerators_not_averaged(as_user):
     html = as_user("syt").get("/indicators/rollup/?group=dan-so-khhgd&year=2019").content.decode()
     insurance = Indicator.objects.get(code="bao-hiem-y-te")
-    values = Value.objects.filter(indicator=insurance, year=2019, figure=FigureKind.ACTUAL)
+    values = ReportValue.objects.filter(
+        indicator=insurance, year=2019, column="actual", report__status=ReportStatus.ACCEPTED
+    )
     values = values.filter(unit__path__startswith=unit("87").path)
+    assert values.count() == 141
     num = sum(v.numerator for v in values)
     den = sum(v.denominator for v in values)
     expected = f"{num / den * 100:.2f}".replace(".", ",")
@@ -73,7 +81,7 @@ def test_a_reviewer_drills_down_into_a_district(as_user):
 
 def test_a_reporter_sees_their_own_district_only(as_user):
     client = as_user("chauthanh")
-    own = client.get("/indicators/rollup/?group=dan-so-khhgd&year=2020")
+    own = client.get("/indicators/rollup/?group=dan-so-khhgd&year=2020&counted=submitted")
     assert own.status_code == 200
     assert cells_of(row_of(own.content.decode(), "877")) == SEED_000_ACTUALS
     assert client.get(f"/indicators/rollup/?unit={unit('87').pk}").status_code == 404
@@ -128,16 +136,67 @@ def test_the_page_issues_as_many_queries_for_3321_communes_as_for_ten(as_user):
     country = national_tree()
     assert country.subtree().filter(kind=UnitKind.COMMUNE).count() == 3321
     insurance = Indicator.objects.get(code="bao-hiem-y-te")
-    Value.objects.bulk_create(
-        Value(
+    communes = list(country.subtree().filter(kind=UnitKind.COMMUNE))
+    round_ = accepted_report(communes[0], 2020).round
+    Report.objects.bulk_create(
+        Report(round=round_, unit=u, due_on=dt.date(2020, 12, 20), status=ReportStatus.ACCEPTED)
+        for u in communes[1:]
+    )
+    reports = dict(Report.objects.filter(round=round_).values_list("unit_id", "pk"))
+    ReportValue.objects.bulk_create(
+        ReportValue(
+            report_id=reports[u.pk],
             indicator=insurance,
+            column="actual",
             unit=u,
             year=2020,
-            figure="actual",
+            period="Y",
             numeric=90,
             numerator=9,
             denominator=10,
         )
-        for u in country.subtree().filter(kind=UnitKind.COMMUNE)
+        for u in communes
     )
     assert page_queries(client, small) == page_queries(client, country)
+
+
+def test_by_default_only_accepted_reports_count_and_the_page_says_so(as_user):
+    client = as_user("syt")
+    html = client.get("/indicators/rollup/?group=dan-so-khhgd&year=2020").content.decode()
+    assert "Số liệu được tính: chỉ báo cáo đã tiếp nhận" in html
+    # Châu Thành's own figures are in a submitted report: its row is what its
+    # communes' accepted reports add up to, not seed 000's "13,04".
+    row = row_of(html, "877")
+    assert "Đã gửi" in row
+    assert cells_of(row) != SEED_000_ACTUALS
+    assert "13,04" not in row
+
+
+def test_a_drafts_figures_reach_the_total_only_when_drafts_are_asked_for(as_user):
+    """Case 4 of the issue: Hồng Ngự's draft typed 1.234,5 beds per 10,000."""
+    from reports.editing import save_cell
+    from reports.models import Report as R
+
+    draft = R.objects.get(round__year=2020, unit=unit("870"), round__title__startswith="Báo cáo")
+    assert draft.status == ReportStatus.DRAFT
+    beds = Indicator.objects.get(code="giuong-benh")
+    save_cell(draft, beds, "actual", "1.234,5", user_named("hongngu"))
+    client = as_user("syt")
+    base = "/indicators/rollup/?group=dan-so-khhgd&year=2020"
+    column = [i.code for i in Indicator.objects.filter(group__code="dan-so-khhgd")].index(
+        "giuong-benh"
+    )
+    official = cells_of(row_of(client.get(base).content.decode(), "87"))[column]
+    with_drafts = cells_of(row_of(client.get(base + "&counted=all").content.decode(), "87"))
+    assert "1.234,5" not in official and float(official.replace(",", ".")) < 20
+    assert float(with_drafts[column].replace(".", "").replace(",", ".")) > 50
+    assert (
+        "Số liệu được tính: tất cả báo cáo, kể cả bản nháp"
+        in client.get(base + "&counted=all").content.decode()
+    )
+
+
+def user_named(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)

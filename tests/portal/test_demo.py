@@ -18,9 +18,11 @@ def test_loading_the_demo_twice_yields_the_same_row_counts(demo):
     assert row_counts() == before
     # Đồng Tháp 2020, its two reporting bodies, and Tuyên Quang (scope of seed 004)
     assert before["portal.ReportingUnit"] == 1 + 12 + 141 + 2 + 1
-    # + 39: the 6-month figures of seed 003's movement (indicators.demo_movements); its
-    # year-end figures replace generated rows of the same communes and add none.
-    assert before["indicators.Value"] == 141 * 3 * 10 + 9 + 39
+    # Figures belong to reports: the communes' generated 2019-2021 statistics (141 × 3
+    # years × 10 indicators), Châu Thành's 9 results and 2 × 9 plans (seed 000), and the
+    # 39 six-month figures of seed 003's movement (reports.demo); its year-end figures
+    # replace generated ones of the same reports and add none.
+    assert before["reports.ReportValue"] == 141 * 3 * 10 + 9 + 2 * 9 + 39
 
 
 def test_the_demo_refuses_to_load_with_debug_off():

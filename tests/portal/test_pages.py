@@ -80,7 +80,7 @@ def test_the_admin_loads_for_the_superuser_in_vietnamese(as_user):
         "/admin/portal/directive/add/",
         "/admin/indicators/indicator/?q=tỷ lệ",
         "/admin/indicators/target/?year=2025",
-        "/admin/indicators/value/",
+        "/admin/reports/reportvalue/",
         "/admin/indicators/indicatorgroup/",
     ]:
         response = client.get(url)

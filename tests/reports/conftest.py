@@ -1,7 +1,10 @@
+import contextlib
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from portal.models import ReportingUnit, UnitKind
 from reports.models import Report
@@ -64,3 +67,12 @@ def chau_thanh_report(round_2021):
 
 def sections(report):
     return {s.key: s for s in report.round.template.sections.all()}
+
+
+@contextlib.contextmanager
+def on(day, hour=10):
+    """Everything inside happens on `day` at `hour`, Vietnam time: the
+    workflow's timestamps, "today" of the forms and the pages."""
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield moment

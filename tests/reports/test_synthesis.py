@@ -6,12 +6,13 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 
-from indicators.models import FigureKind, Indicator, Value
-from indicators.rollup import rollup
-from indicators.values import record_value
+from indicators.models import Indicator
 from portal.models import Membership, Role
-from reports.models import Report, ReportingRound, ReportStatus, SectionText
-from reports.synthesis import compile_round
+from reports import figures
+from reports.editing import save_cell
+from reports.figures import official_rollup
+from reports.models import Report, ReportingRound, ReportStatus, ReportValue, SectionText
+from reports.synthesis import compile_round, draft_provincial_report
 from tests.reports.conftest import sections, unit, user
 
 pytestmark = pytest.mark.django_db
@@ -61,21 +62,34 @@ def test_the_draft_takes_the_rolled_up_indicators_but_not_over_typed_ones(round_
     stations = Indicator.objects.get(code="tram-y-te-chuan")
     insurance = Indicator.objects.get(code="bao-hiem-y-te")
     province = unit("87")
-    expected = rollup([stations], province, 2021, FigureKind.ACTUAL).total.cells[stations.pk]
-    assert expected.source == "below"  # the demo's communes have 2021 figures
-    record_value(insurance, province, 2021, FigureKind.ACTUAL, "91,2", user("syt"))
-
-    from reports.synthesis import draft_provincial_report
+    expected = official_rollup([stations], province, 2021).total.cells[stations.pk]
+    assert expected.source == "below"  # the demo's communes have accepted 2021 figures
+    report = Report.objects.create(
+        round=round_2021, unit=province, due_on=dt.date(2022, 1, 20), status=ReportStatus.DRAFT
+    )
+    figures.record(report, insurance, "actual", "91,2", user=user("syt"))
 
     draft_provincial_report(round_2021, user("syt"))
-    actual = Value.objects.get(
-        indicator=stations, unit=province, year=2021, figure=FigureKind.ACTUAL
-    )
+    actual = ReportValue.objects.get(report=report, indicator=stations, column="actual")
     assert actual.text == expected.display and "/" in actual.text
-    kept = Value.objects.get(
-        indicator=insurance, unit=province, year=2021, figure=FigureKind.ACTUAL
-    )
+    kept = ReportValue.objects.get(report=report, indicator=insurance, column="actual")
     assert kept.text == "91,2"
+
+
+def test_a_districts_draft_figures_never_reach_the_provincial_draft(round_2021):
+    """Issue, case 4: what a district is still drafting is not an official total."""
+    stations = Indicator.objects.get(code="tram-y-te-chuan")
+    hong_ngu = Report.objects.get(round=round_2021, unit=unit("870"))
+    official = official_rollup([stations], unit("87"), 2021).total.cells[stations.pk].display
+    save_cell(hong_ngu, stations, "actual", "1.234/1.234", user("hongngu"))
+    assert Report.objects.get(pk=hong_ngu.pk).status == ReportStatus.DRAFT
+
+    with_drafts = official_rollup([stations], unit("87"), 2021, counted="all")
+    assert with_drafts.total.cells[stations.pk].display != official
+
+    report = draft_provincial_report(round_2021, user("syt"))
+    prefilled = ReportValue.objects.get(report=report, indicator=stations, column="actual")
+    assert prefilled.text == official and "1.234" not in prefilled.text
 
 
 @pytest.fixture

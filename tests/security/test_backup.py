@@ -12,9 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from indicators.models import Value
 from portal.management.commands.load_demo import load_demo_data
-from reports.models import Report, ReportStatus, SectionText, StatusChange
+from reports.models import Report, ReportStatus, ReportValue, SectionText, StatusChange
 
 
 @pytest.fixture
@@ -46,8 +45,8 @@ def state():
         "reports": rows(Report.objects.all()),
         "texts": rows(SectionText.objects.filter(report=report)),
         "text history": rows(SectionText.history.filter(report_id=report.pk)),
-        "values": rows(Value.objects.filter(unit=report.unit)),
-        "value history": rows(Value.history.filter(unit_id=report.unit_id)),
+        "values": rows(ReportValue.objects.filter(report=report)),
+        "value history": rows(ReportValue.history.filter(report_id=report.pk)),
         "status changes": rows(StatusChange.objects.filter(report=report)),
     }
 
@@ -70,7 +69,7 @@ def test_restore_brings_back_reports_values_and_history(
     text = SectionText.objects.filter(report=report).exclude(text="").order_by("pk").first()
     text.text = "Văn bản đã bị sửa sau khi sao lưu."
     text.save()
-    value = Value.objects.filter(unit=report.unit).order_by("pk").first()
+    value = ReportValue.objects.filter(report=report).order_by("pk").first()
     value.text = "999"
     value.numeric = 999
     value.save()

@@ -30,7 +30,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.utils import translation
 
-from indicators.models import Indicator, Target, Value
+from indicators.models import Indicator, Target
 from indicators.models_movements import (
     AwardKind,
     AwardProposal,
@@ -49,6 +49,7 @@ from reports.models import (
     ReportFigure,
     ReportingRound,
     ReportStatus,
+    ReportValue,
     ReviewComment,
     SectionText,
     StatusChange,
@@ -145,10 +146,11 @@ def state(report):
             SectionText.objects.filter(report=r).values_list("section_id", "text", "version")
         ),
         "values": sorted(
-            Value.objects.filter(unit=r.unit).values_list(
-                "pk", "indicator_id", "year", "figure", "text", "numeric"
+            ReportValue.objects.filter(report=r).values_list(
+                "pk", "indicator_id", "column", "text", "numeric", "upper", "version"
             )
         ),
+        # A directive's targets for the unit: read, never written by a report.
         "targets": sorted(
             Target.objects.filter(scope=r.unit).values_list(
                 "pk", "indicator_id", "year", "text", "value"
@@ -383,7 +385,7 @@ def test_section_version_in_a_wrong_shape_is_a_conflict(post_as, report, version
 # ================================================================ indicator cells
 
 # What is typed, and for a refusal a fragment of the message; the same for
-# "actual" (a Value) and "plan" (a Target).
+# "actual" and "plan" (both figures the report states).
 BAD_NUMBERS = [
     ("dot-decimal", "1.5", "Dùng dấu phẩy cho phần thập phân"),
     ("two-commas", "1,2,3", "một dấu phẩy thập phân"),
@@ -457,12 +459,9 @@ def post_cell(client, report, column, typed, indicator=None):
 
 
 def stored_cell(report, column):
+    """What the report states in `column` for the indicator, as written (None: nothing)."""
     indicator = Indicator.objects.get(code=INDICATOR)
-    year = report.round.year
-    if column == "actual":
-        found = Value.objects.filter(indicator=indicator, unit=report.unit, year=year).first()
-    else:
-        found = Target.objects.filter(indicator=indicator, scope=report.unit, year=year).first()
+    found = ReportValue.objects.filter(report=report, indicator=indicator, column=column).first()
     return found.text if found else None
 
 
@@ -488,10 +487,12 @@ def test_cell_refuses_a_number_in_a_wrong_shape(post_as, report, column, typed, 
 )
 def test_cell_stores_safely(post_as, report, column, typed, stored):
     client = post_as("chauthanh")
+    targets = state(report)["targets"]
     response = post_cell(client, report, column, typed)
     assert_not_500(response)
     assert response.status_code == 200
     assert stored_cell(report, column) == stored
+    assert state(report)["targets"] == targets  # the unit's plan is the report's, not a target
     assert_clean(stored_cell(report, column))
     page = content(response) + content(client.get(f"/reports/{report.pk}/"))
     assert_no_raw_markup(page)
@@ -515,14 +516,15 @@ CELL_OTHER = [
         "Ô này có 2.499 ký tự; chỉ được tối đa 2.000",
     ),
     (
-        "text-over-the-target-limit",
+        # A plan is a figure of the report too: the same column, the same limit.
+        "text-over-the-plan-limit",
         "plan",
-        "rất " * 130,
+        "rất " * 501,
         422,
-        "Ô này có 519 ký tự; chỉ được tối đa 500",
+        "Ô này có 2.003 ký tự; chỉ được tối đa 2.000",
     ),
     ("one-megabyte", "actual", "x" * MB, 422, "1.000.000 ký tự; chỉ được tối đa 2.000"),
-    ("one-megabyte-plan", "plan_next", "x" * MB, 422, "1.000.000 ký tự; chỉ được tối đa 500"),
+    ("one-megabyte-plan", "plan_next", "x" * MB, 422, "1.000.000 ký tự; chỉ được tối đa 2.000"),
     ("fifteen-digits", "actual", "9" * 15, 422, "14"),
     ("fifteen-digits-plan", "plan", "9" * 15, 422, "14"),
     ("fifteen-digit-bound", "plan", "< " + "9" * 15, 422, "14"),
@@ -766,9 +768,10 @@ def test_document_field_stored_safely(post_as, report, name, value, stored):
         assert_no_raw_markup(page)
 
 
+# A garbled version never matches the saved one: a conflict, as for a section's text.
 FIELDS_OTHER = [
-    ("version-letters", {"version": "abc", "signer": "X"}, "Trang đã cũ"),
-    ("version-empty", {"version": "", "signer": "X"}, "Trang đã cũ"),
+    ("version-letters", {"version": "abc", "signer": "X"}, "Người khác đã lưu"),
+    ("version-empty", {"version": "", "signer": "X"}, "Người khác đã lưu"),
     ("version-huge", {"version": "9" * 30, "signer": "X"}, "Người khác đã lưu"),
     ("version-old", {"version": "0", "signer": "X"}, "Người khác đã lưu"),
 ]
@@ -782,6 +785,8 @@ def test_document_fields_of_a_stale_or_garbled_version(post_as, report, data, me
     assert_not_500(response)
     assert response.status_code in (409, 422)
     assert_says(response, message)
+    if response.status_code == 409:
+        assert_says(response, "Nguyễn Văn An")  # what is saved, to compare
     assert state(report) == before
 
 

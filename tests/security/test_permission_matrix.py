@@ -3,8 +3,8 @@
 The routes come from the URL resolver, so a new route fails this test until
 DECISIONS says what each kind of user gets there ("add a decision for <name>").
 Objects are Châu Thành's (unit 877): its report of the demo round, its
-section texts, values, appendix rows, a comment on it, an emulation movement
-it launched. The kinds of user:
+section texts, figures (the report's own values), appendix rows, a comment
+on it, an emulation movement it launched. The kinds of user:
 
     anonymous  nobody logged in
     reporter   chauthanh       reporter of Châu Thành
@@ -36,8 +36,9 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from indicators.models import Indicator, Value
+from indicators.models import Indicator, Target
 from indicators.models_movements import (
     AwardKind,
     AwardProposal,
@@ -58,7 +59,9 @@ from reports.models import (
     Report,
     ReportFigure,
     ReportingRound,
+    ReportRevision,
     ReportStatus,
+    ReportValue,
     ReviewComment,
     SectionText,
     StatusChange,
@@ -156,6 +159,20 @@ def export_job(o):
         content=b"PK\x03\x04",
     )
     return {"job_pk": job.pk}
+
+
+def revision(o):
+    """Châu Thành's report as accepted once (its files as printed then): made in
+    the request's savepoint, as the export job is."""
+    kept = ReportRevision.objects.create(
+        report=o.report,
+        number=1,
+        accepted_at=timezone.now(),
+        accepted_by=get_user_model().objects.get(username="syt"),
+        pdf=b"%PDF-1.7 accepted",
+        xlsx=b"PK\x03\x04",
+    )
+    return {"pk": o.report.pk, "number": kept.number, "fmt": "pdf"}
 
 
 GET_ONLY = statuses(LOGIN, 405, 405, 405, 405)  # pages and downloads: a POST is refused
@@ -298,6 +315,25 @@ DECISIONS = {
     ),
     "report-accept": Decision(
         NOT_GET, statuses(LOGIN, 302, 302, 404, 302), kwargs=report, changes=REVIEWER
+    ),
+    "report-reopen": Decision(
+        NOT_GET,
+        statuses(LOGIN, 302, 302, 404, 302),  # the unit: back to the report, an error
+        kwargs=report,
+        data=lambda o: {"reason": "Sửa số liệu đã chấp nhận."},
+        changes=REVIEWER,
+        report_status=ReportStatus.ACCEPTED,
+    ),
+    "report-edit-exception": Decision(
+        NOT_GET,
+        statuses(LOGIN, 302, 302, 404, 302),  # the unit: back to the report, an error
+        kwargs=report,
+        data=lambda o: {"until": "31/12/2099", "reason": "Cúp điện kéo dài."},
+        changes=REVIEWER,
+        report_status=DRAFT,
+    ),
+    "report-revision": Decision(
+        UNIT_200, UNIT_200, kwargs=revision, report_status=ReportStatus.ACCEPTED
     ),
     "comment-add": Decision(
         NOT_GET,
@@ -489,6 +525,7 @@ def snapshot(o):
     state["report"] = rows(Report.objects.filter(pk=o.report.pk))
     for model in (
         SectionText,
+        ReportValue,
         ReportFigure,
         DisseminationRow,
         IssuedDocument,
@@ -496,7 +533,10 @@ def snapshot(o):
         StatusChange,
     ):
         state[f"report's {model.__name__}"] = rows(model.objects.filter(report=o.report))
-    state["values"] = rows(Value.objects.filter(unit=o.unit))
+    # Every figure of the unit, in any of its reports; and its targets (a
+    # directive's), read-only inputs that no POST writes.
+    state["unit's figures"] = rows(ReportValue.objects.filter(unit=o.unit))
+    state["targets"] = rows(Target.objects.filter(scope=o.unit))
     state["round"] = rows(ReportingRound.objects.filter(pk=o.round.pk))
     state["movement"] = rows(Movement.objects.filter(pk=o.movement.pk))
     state["declarations"] = rows(Declaration.objects.filter(key_target__movement=o.movement))

@@ -4,13 +4,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.exports.pdf import report_pdf
-from reports.exports.xlsx import report_workbook
 from reports.models import Report
+from reports.revisions import printed_pdf, printed_xlsx
 
-# Format → function(report) returning the file's bytes. Each format's module
-# adds its entry here.
-EXPORTERS = {"pdf": report_pdf, "xlsx": report_workbook}
+# Format → function(report) returning the file's bytes (as accepted, for an
+# accepted report). Each format's module adds its entry here.
+EXPORTERS = {"pdf": printed_pdf, "xlsx": printed_xlsx}
 
 
 class Command(BaseCommand):

@@ -1,19 +1,22 @@
+"""The roll-up page: indicators × the units below a unit, from the official
+series (reports/figures.py), saying which reports' figures it counts."""
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
 from indicators.charts import chart_for
-from indicators.forms import RollupForm
-from indicators.models import FigureKind, IndicatorGroup
-from indicators.rollup import rollup
+from indicators.models import IndicatorGroup, PeriodKind
 from portal import permissions
+from reports.figures import Counted, official_rollup, report_statuses
+from reports.forms import RollupForm
+from reports.models import ValueColumn
 
 DEFAULT_YEAR = 2020
 
 
 @login_required
 def rollup_page(request):
-    """Indicators × the units below a unit, with the unit's total and target."""
     unit_pk = request.GET.get("unit")
     if unit_pk:
         if not (unit_pk.isascii() and unit_pk.isdigit()):
@@ -28,17 +31,29 @@ def rollup_page(request):
     defaults = {
         "group": first_group.code if first_group else "",
         "year": DEFAULT_YEAR,
-        "figure": FigureKind.ACTUAL,
+        "period": PeriodKind.YEAR,
+        "column": ValueColumn.ACTUAL,
+        "counted": Counted.ACCEPTED,
     }
     form = RollupForm({**defaults, **request.GET.dict()})
     context = {"form": form, "unit": unit, "ancestors": _visible_ancestors(request.user, unit)}
     if form.is_valid():
-        group = form.cleaned_data["group"]
-        table = rollup(
-            group.indicators.all(), unit, form.cleaned_data["year"], form.cleaned_data["figure"]
+        data = form.cleaned_data
+        table = official_rollup(
+            data["group"].indicators.all(),
+            unit,
+            data["year"],
+            data["period"],
+            data["column"],
+            data["counted"],
         )
+        keep = request.GET.copy()
+        keep.pop("unit", None)
         context.update(
             table=table,
+            keep=keep.urlencode(),
+            counted=Counted(data["counted"]),
+            statuses=report_statuses([unit.pk, *(r.unit_id for r in table.children)], data),
             charts=[chart_for(table, indicator) for indicator in table.indicators],
             drillable={
                 row.unit_id
