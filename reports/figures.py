@@ -94,9 +94,7 @@ def carry_plans_forward(round_):
         return 0
     reports = dict(round_.reports.values_list("unit_id", "pk"))
     stated = (
-        official_values(
-            round_.year - 1, PeriodKind.YEAR, ValueColumn.PLAN_NEXT, Counted.SUBMITTED
-        )
+        official_values(round_.year - 1, PeriodKind.YEAR, ValueColumn.PLAN_NEXT, Counted.SUBMITTED)
         .filter(unit_id__in=list(reports))
         .values("unit_id", "indicator_id", *PLAN_FIELDS)
     )

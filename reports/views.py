@@ -260,7 +260,8 @@ def fields_save(request, pk):
             values["signed_on"] = dt.datetime.strptime(raw, "%d/%m/%Y").date() if raw else None
         except ValueError:
             context.update(
-                error=_("Write the date as dd/mm/yyyy, e.g. 20/11/2020."), version=report.version
+                error=_("Write the date as dd/mm/yyyy, e.g. 20/11/2020."),
+                version=_base_version(request, default=0),
             )
             return render(request, "reports/_save_state.html", context, status=422)
     base = _base_version(request, default=0)
@@ -443,19 +444,30 @@ def report_submit(request, pk):
 @login_required
 @require_POST
 def report_return(request, pk):
+    return _send_back(
+        request,
+        pk,
+        workflow.may_review,
+        workflow.return_for_revision,
+        "return_form",
+        _("The report was returned to the unit."),
+    )
+
+
+def _send_back(request, pk, may, act, form_name, done):
+    """Return a submitted report, or reopen an accepted one: a reason and an
+    optional resubmission deadline, the page again with the error beside the
+    field when the form is wrong (the reason typed stays)."""
     report = _report(request, pk)
     form = ReturnForm(request.POST)
-    if not form.is_valid() and workflow.may_review(request.user, report):
-        # The page again, the form bound: the reason stays, the error beside the date.
-        context = _editor_context(request, report, return_form=form)
+    if not form.is_valid() and may(request.user, report):
+        context = _editor_context(request, report, **{form_name: form})
         return render(request, "reports/report_detail.html", context, status=422)
     try:
         reason = form.cleaned_data.get("reason", "")
         editing.check_length(reason, MAX_COMMENT_LENGTH)
-        workflow.return_for_revision(
-            report, request.user, reason, form.cleaned_data.get("resubmit_by")
-        )
-        messages.success(request, _("The report was returned to the unit."))
+        act(report, request.user, reason, form.cleaned_data.get("resubmit_by"))
+        messages.success(request, done)
     except workflow.WorkflowError as e:
         messages.error(request, e.message)
     return redirect("report-detail", pk=report.pk)
@@ -476,21 +488,14 @@ def report_accept(request, pk):
 def report_reopen(request, pk):
     """A reviewer reopens an accepted report, with a reason (its accepted
     revision stays printable)."""
-    report = _report(request, pk)
-    form = ReturnForm(request.POST)
-    if not form.is_valid() and workflow.may_reopen(request.user, report):
-        context = _editor_context(request, report, reopen_form=form)
-        return render(request, "reports/report_detail.html", context, status=422)
-    try:
-        reason = form.cleaned_data.get("reason", "")
-        editing.check_length(reason, MAX_COMMENT_LENGTH)
-        workflow.reopen(report, request.user, reason, form.cleaned_data.get("resubmit_by"))
-        messages.success(
-            request, _("The report was reopened; its accepted revision stays printable.")
-        )
-    except workflow.WorkflowError as e:
-        messages.error(request, e.message)
-    return redirect("report-detail", pk=report.pk)
+    return _send_back(
+        request,
+        pk,
+        workflow.may_reopen,
+        workflow.reopen,
+        "reopen_form",
+        _("The report was reopened; its accepted revision stays printable."),
+    )
 
 
 @login_required

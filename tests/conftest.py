@@ -32,6 +32,15 @@ def demo(db):
 
 
 @pytest.fixture
+def demo_again_afterwards(django_db_blocker):
+    """For tests that commit (transactional_db): set up before transactional_db,
+    so torn down after it has emptied the database, and loads the demo again."""
+    yield
+    with django_db_blocker.unblock():
+        load_demo_data()
+
+
+@pytest.fixture
 def as_user(client, demo):
     """as_user("chauthanh") → the test client, logged in as that demo user."""
 

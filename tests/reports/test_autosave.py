@@ -141,7 +141,7 @@ def test_a_cell_that_cannot_be_read_shows_the_message_in_place_and_keeps_what_wa
     assert response.status_code == 422
     page = response.content.decode()
     assert 'value="9.0.5"' in page and "cell-error" in page and "dấu phẩy" in page
-    value = ReportValue.objects.get(report=chau_thanh_report, indicator=insurance)
+    value = ReportValue.objects.get(report=chau_thanh_report, indicator=insurance, column="actual")
     assert str(value.numeric) == "90.500000"  # nothing already saved changed
 
 
@@ -188,7 +188,7 @@ def test_two_saves_of_one_cell_from_the_same_version_give_one_success_and_one_co
     # Both values shown, and the conflicted cell no longer saves by itself.
     assert 'value="88"' in page and "90,5" in page and "conflict-theirs" in page
     assert 'hx-trigger="change"' not in page
-    stored = ReportValue.objects.get(report=chau_thanh_report, indicator=insurance)
+    stored = ReportValue.objects.get(report=chau_thanh_report, indicator=insurance, column="actual")
     assert stored.text == "90,5" and stored.version == 1
     # Bob keeps his figure: saved over version 1, on purpose.
     assert save_cell(bob, chau_thanh_report, insurance, "88", 1).status_code == 200

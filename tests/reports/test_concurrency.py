@@ -24,14 +24,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def demo_again_afterwards(django_db_blocker):
-    """Set up before transactional_db, so torn down after it has emptied the database."""
-    yield
-    with django_db_blocker.unblock():
-        load_demo_data()
-
-
-@pytest.fixture
 def postgresql(demo_again_afterwards, transactional_db):
     if connection.vendor != "postgresql":
         pytest.skip("row locks are PostgreSQL's: SQLite serialises whole transactions")

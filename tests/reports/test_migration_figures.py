@@ -21,14 +21,6 @@ OLD = [("indicators", "0002_movements"), ("reports", "0003_report_first_submissi
 
 
 @pytest.fixture
-def demo_again_afterwards(django_db_blocker):
-    """Set up before transactional_db, so torn down after it has emptied the database."""
-    yield
-    with django_db_blocker.unblock():
-        load_demo_data()
-
-
-@pytest.fixture
 def old_database(demo_again_afterwards, transactional_db):
     """The demo's units, rounds and reports, with figures stored the old way."""
     if not Report.objects.filter(unit__code="877").exists():

@@ -16,7 +16,7 @@ from indicators.models import Indicator, Target
 from indicators.numbers import parse
 from indicators.values import target_fields
 from portal.models import UnitKind
-from reports import editing, outlines, workflow
+from reports import editing, figures, outlines, workflow
 from reports.exports.pdf import render_html, report_pdf
 from reports.figures import official_rollup
 from reports.imports import offline, upload
@@ -87,6 +87,8 @@ def test_a_new_rounds_plan_is_its_own_and_the_accepted_plan_for_next_year_stays(
     round_2021 = open_district_round(2021)
     report_2021 = Report.objects.get(round=round_2021, unit=unit("877"))
     insurance = Indicator.objects.get(code=INSURANCE)
+    # It starts with what the 2020 report stated for 2021: a copy of its own.
+    assert row(report_2021, INSURANCE).plan == "91"
     editing.save_cell(report_2021, insurance, "plan", "50", user("chauthanh"))
 
     assert row(report_2021, INSURANCE).plan == "50"
@@ -234,7 +236,7 @@ def test_a_round_locks_editing_days_after_the_deadline_and_a_reviewer_grants_an_
     assert report.editable_until == dt.date.today() + dt.timedelta(days=2)
     assert report.history.first().history_change_reason == "Đơn vị bị mất điện do bão"
     editing.save_cell(report, insurance, "actual", "90", user("chauthanh"))
-    assert ReportValue.objects.get(report=report, indicator=insurance).text == "90"
+    assert ReportValue.objects.get(report=report, indicator=insurance, column="actual").text == "90"
     # A reporter cannot grant one.
     client.force_login(user("chauthanh"))
     client.post(
@@ -408,3 +410,29 @@ def test_loading_a_changed_outline_over_a_used_version_is_refused(accepted):
     with pytest.raises(workflow.WorkflowError, match="phiên bản|version"):
         load_template(data)
     assert accepted.round.template.sections.get(key="I").title != "ĐÃ ĐỔI"
+
+
+def test_where_two_accepted_reports_state_a_figure_the_later_one_counts_once(demo):
+    from indicators.models import IndicatorKind
+    from tests.indicators.factories import accepted_report, build_tree, make_indicator
+
+    count = make_indicator(IndicatorKind.COUNT, decimals=0)
+    province, [(district, [first, second])] = build_tree("DUP", [2])
+    earlier = accepted_report(first, 2020)
+    figures.record(earlier, count, "actual", "10")
+    figures.record(accepted_report(second, 2020), count, "actual", "5")
+    # A second round of the same year (another directive's), accepted later.
+    later_round = ReportingRound.objects.create(
+        title="Báo cáo chuyên đề 2020",
+        template=earlier.round.template,
+        issuing_unit=province,
+        year=2020,
+        data_from=earlier.round.data_from,
+        data_to=earlier.round.data_to,
+    )
+    later = Report.objects.create(
+        round=later_round, unit=first, due_on=dt.date(2020, 12, 20), status=ReportStatus.ACCEPTED
+    )
+    figures.record(later, count, "actual", "12")
+    total = official_rollup([count], province, 2020).total.cells[count.pk]
+    assert total.display == "17"  # 12 + 5: the earlier 10 neither added nor kept

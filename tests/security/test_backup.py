@@ -16,14 +16,6 @@ from portal.management.commands.load_demo import load_demo_data
 from reports.models import Report, ReportStatus, ReportValue, SectionText, StatusChange
 
 
-@pytest.fixture
-def demo_again_afterwards(django_db_blocker):
-    """Set up before transactional_db, so torn down after it has emptied the database."""
-    yield
-    with django_db_blocker.unblock():
-        load_demo_data()
-
-
 def chau_thanh():
     return Report.objects.get(
         unit__code="877",
