@@ -6,7 +6,9 @@ and targets, is built in memory as the engine returns it (`Rollup`, `Row`,
 
 - *workbook*: `reports.exports.xlsx.write_rollup`, the core of the round's
   roll-up download: styled cells (Times New Roman, borders, number formats,
-  achievement fills, italics for estimates), merged headers, page set-up;
+  achievement fills, italics and "≈" for estimates), merged headers, the line
+  of each unit's report status (`statuses`, as `rollup_workbook` passes it),
+  page set-up;
 - *bare*: the loop anyone would write first: `Workbook(write_only=True)` and,
   per indicator, `ws.append()` of the same values read from the same table
   (numbers as floats, the rest as the portal shows it), with no style at all;
@@ -98,7 +100,20 @@ def build_table(seed=SEED):
     return Rollup(indicators, total, units, targets)
 
 
-def bare_rows(rollup_table, title, subtitle):
+def report_statuses(rollup_table):
+    """What `rollup_workbook` passes as `statuses`: each unit's report status,
+    as its label (mostly accepted, some submitted, drafts and returned)."""
+    from reports.models import ReportStatus
+
+    cycle = [ReportStatus.ACCEPTED] * 7 + [
+        ReportStatus.SUBMITTED,
+        ReportStatus.DRAFT,
+        ReportStatus.RETURNED,
+    ]
+    return {row.unit_id: cycle[i % len(cycle)].label for i, row in enumerate(rollup_table.children)}
+
+
+def bare_rows(rollup_table, title, subtitle, statuses):
     """The cell values `write_rollup` writes, row by row, as plain Python values."""
     from django.utils.translation import gettext as _
 
@@ -113,6 +128,8 @@ def bare_rows(rollup_table, title, subtitle):
     names.append(_("%(unit)s (total)") % {"unit": rollup_table.total.name})
     yield ["STT", "Tên chỉ tiêu", "Đvt", *names, _("Target")]
     yield [None, None, None, *(u.code for u in units), None]
+    labels = (str(statuses[u.unit_id]) for u in rollup_table.children)
+    yield [None, _("Report status"), None, *labels]
     for number, indicator in enumerate(rollup_table.indicators, start=1):
         line = [number, indicator.name, indicator.unit_of_measure]
         for unit in units:
@@ -161,15 +178,17 @@ def main_part(repeat=7):
     say(f"Excel roll-up: {N_UNITS:,} units × {N_INDICATORS} indicators, built in memory")
     started = time.perf_counter()
     rollup_table = build_table()
-    title, subtitle = "Tổng hợp chỉ tiêu năm 2025", "Việt Nam, năm 2025, số thực hiện"
+    statuses = report_statuses(rollup_table)
+    title = "Tổng hợp chỉ tiêu năm 2025"
+    subtitle = "Việt Nam, năm 2025, số thực hiện của các báo cáo đã duyệt"
     with translation.override("vi"):
-        rows = list(bare_rows(rollup_table, title, subtitle))
+        rows = list(bare_rows(rollup_table, title, subtitle, statuses))
 
         def workbook():
-            return write_rollup(rollup_table, rollup_table.children, title, subtitle)
+            return write_rollup(rollup_table, rollup_table.children, title, subtitle, statuses)
 
         def bare():
-            return bare_workbook(bare_rows(rollup_table, title, subtitle))
+            return bare_workbook(bare_rows(rollup_table, title, subtitle, statuses))
 
         def values():
             return bare_workbook(rows)

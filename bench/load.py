@@ -446,8 +446,14 @@ def check(acks, round_, sections, indicators):
     """(lost saves, overwrites without a conflict, problems) from the database."""
     from django.db import connection
 
-    from indicators.models import FigureKind, Value
-    from reports.models import Report, ReportStatus, SectionText, StatusChange
+    from reports.models import (
+        Report,
+        ReportStatus,
+        ReportValue,
+        SectionText,
+        StatusChange,
+        ValueColumn,
+    )
 
     connection.close()  # a fresh connection: the one of the set-up may be stale
     problems = []
@@ -487,15 +493,15 @@ def check(acks, round_, sections, indicators):
     last_cell = {}
     for _seq, report, indicator, value in sorted(acks["cells"]):
         last_cell[(report, indicator)] = value
-    units = dict(Report.objects.filter(round=round_).values_list("pk", "unit_id"))
+    # A figure belongs to the report that states it: each report's own actuals.
     values = {
-        (v.unit_id, v.indicator_id): v.text
-        for v in Value.objects.filter(
-            unit_id__in=units.values(), year=round_.year, figure=FigureKind.ACTUAL, period="Y"
-        )
+        (report, indicator): text
+        for report, indicator, text in ReportValue.objects.filter(
+            report__round=round_, column=ValueColumn.ACTUAL
+        ).values_list("report_id", "indicator_id", "text")
     }
     for (report, indicator), value in last_cell.items():
-        if values.get((units[report], indicator)) != value:
+        if values.get((report, indicator)) != value:
             lost += 1
             problems.append(f"report {report} indicator {indicator}: {value!r} not stored")
     reports = Report.objects.filter(round=round_)
