@@ -16,7 +16,6 @@ the rolled-up year with other figures, and everything is timed and checked
 again: the drafts must change nothing. See bench/README.md.
 
     .venv/bin/python -m bench.rollup [--repeat 7] [--reuse] [--profile] [--no-drafts]
-                                     [--candidate]
 """
 
 import argparse
@@ -688,12 +687,11 @@ def profile(function, label, lines=25):
     stats.sort_stats("tottime").print_stats(lines)
 
 
-def time_scopes(scopes, indicators, repeat, variant, failures, candidate=False):
+def time_scopes(scopes, indicators, repeat, variant, failures):
     """Engine against SQL for each scope, checked cell by cell; one result
     tuple per scope. The engine is the official roll-up (accepted reports);
     "plain" is the hand-written query with the later-report rule written as
-    official_values writes it, for reference; "candidate" (with `candidate`)
-    the engine with bench/_candidate_figures.py's official_values."""
+    official_values once wrote it (one index probe per figure), for reference."""
     from reports.figures import official_rollup
 
     results = []
@@ -723,16 +721,6 @@ def time_scopes(scopes, indicators, repeat, variant, failures, candidate=False):
         engine_plan = plan(next(q for q in engine_sql if "GROUP BY" in q))
         sql_plan = plan(*grouped_query(indicators, unit, YEAR))
         functions = {"engine": engine, "sql": sql, "plain": plain}
-        if candidate:
-            from bench._candidate_figures import swapped_in
-
-            def proposed(unit=unit):
-                with swapped_in():
-                    return engine(unit)
-
-            if disagreements(engine_values(proposed()), by_hand):
-                failures.append(f"{name}: the candidate official_values gives other cells")
-            functions["candidate"] = proposed
         medians, _times = median_times(functions, repeat=repeat)
         ratio = medians["engine"] / medians["sql"]
         say(
@@ -742,12 +730,6 @@ def time_scopes(scopes, indicators, repeat, variant, failures, candidate=False):
             f" ratio {medians['engine'] / medians['plain']:.2f}), {queries} queries,"
             f" {n_cells - len(wrong)}/{n_cells} cells agree"
         )
-        if candidate:
-            say(
-                f"    candidate official_values: engine {medians['candidate'] * 1000:.0f} ms,"
-                f" ratio {medians['candidate'] / medians['sql']:.2f}"
-                f" ({medians['candidate'] / medians['engine']:.2f} × the engine as it is)"
-            )
         groups = unit.numchild * len(indicators)
         say(f"    plans: engine {engine_plan}; SQL {sql_plan}; actual {groups:,} groups")
         results.append((name, unit, n_cells, medians, ratio, queries, len(wrong)))
@@ -761,7 +743,7 @@ def time_scopes(scopes, indicators, repeat, variant, failures, candidate=False):
     return results
 
 
-def drafts_matter(scopes, indicators, failures, candidate=False):
+def drafts_matter(scopes, indicators, failures):
     """The drafts must be able to change the figures for the check that they do
     not to mean anything: counted (every status: the later report wins, so a
     draft's figure replaces the accepted one), engine and SQL agree with each
@@ -782,15 +764,6 @@ def drafts_matter(scopes, indicators, failures, candidate=False):
             failures.append(f"{name}, drafts counted: {len(wrong)} cells differ")
             for line in wrong[:10]:
                 fail(line)
-        if candidate:  # here the candidate's later reports are the 332 drafts
-            from bench._candidate_figures import swapped_in
-
-            with swapped_in():
-                proposed = official_rollup(
-                    indicators, unit, YEAR, PERIOD, COLUMN, counted=Counted.ALL
-                )
-            if disagreements(engine_values(proposed), by_hand):
-                failures.append(f"{name}, drafts counted: the candidate gives other cells")
         n_changed = len(disagreements(counted, sql_rollup(indicators, unit, YEAR)))
         if not n_changed:
             failures.append(f"{name}: the drafts would change no cell, the check proves nothing")
@@ -810,11 +783,6 @@ def main(argv=None):
     parser.add_argument("--profile", action="store_true", help="cProfile the engine afterwards")
     parser.add_argument(
         "--no-drafts", action="store_true", help="skip the variant with drafts in a second round"
-    )
-    parser.add_argument(
-        "--candidate",
-        action="store_true",
-        help="also time the engine with bench/_candidate_figures.py's official_values",
     )
     args = parser.parse_args(argv)
 
@@ -862,7 +830,7 @@ def main(argv=None):
         f"\nTiming {len(indicators)} indicators, {YEAR} {COLUMN}, accepted reports:"
         f" 1 warm-up + {args.repeat} runs"
     )
-    results = time_scopes(scopes, indicators, args.repeat, "", failures, args.candidate)
+    results = time_scopes(scopes, indicators, args.repeat, "", failures)
     changed = []
     if not args.no_drafts:
         n_drafts, n_draft_values = add_drafts(args.seed)
@@ -873,14 +841,14 @@ def main(argv=None):
         broken = check_invariant()
         if broken:
             failures.append(f"{broken} draft figures are not on a report of their unit and year")
-        changed = drafts_matter(scopes, indicators, failures, args.candidate)
+        changed = drafts_matter(scopes, indicators, failures)
         for name, n_changed, n_cells, agree in changed:
             say(
                 f"  {name}: counted, the drafts would change {n_changed} of {n_cells} cells"
                 f" (engine and SQL with drafts counted agree: {'yes' if agree else 'NO'})"
             )
         results += time_scopes(
-            scopes, indicators, args.repeat, " + drafts", failures, args.candidate
+            scopes, indicators, args.repeat, " + drafts", failures
         )
 
     if args.profile:
@@ -914,7 +882,6 @@ def main(argv=None):
                 "engine÷plain",
                 "queries",
                 "agree",
-                *(["candidate ms", "candidate÷SQL"] if args.candidate else []),
             ],
             [
                 (
@@ -928,11 +895,6 @@ def main(argv=None):
                     f"{m['engine'] / m['plain']:.2f}",
                     queries,
                     "yes" if not wrong else f"{wrong} differ",
-                    *(
-                        [f"{m['candidate'] * 1000:.1f}", f"{m['candidate'] / m['sql']:.2f}"]
-                        if args.candidate
-                        else []
-                    ),
                 )
                 for name, _unit, n_cells, m, ratio, queries, wrong in results
             ],
