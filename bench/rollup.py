@@ -847,9 +847,7 @@ def main(argv=None):
                 f"  {name}: counted, the drafts would change {n_changed} of {n_cells} cells"
                 f" (engine and SQL with drafts counted agree: {'yes' if agree else 'NO'})"
             )
-        results += time_scopes(
-            scopes, indicators, args.repeat, " + drafts", failures
-        )
+        results += time_scopes(scopes, indicators, args.repeat, " + drafts", failures)
 
     if args.profile:
         for label, unit in scopes:
