@@ -18,11 +18,12 @@ DEMO_LOADERS = [
 def load_demo_data():
     for module, function in DEMO_LOADERS:
         getattr(import_module(module), function)()
-    # Fresh tables have no planner statistics until autovacuum gets to them,
-    # and without them PostgreSQL plans the official series' "a later report
-    # wins" anti-join as a nested loop over every pair of figures.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # Fresh tables have no planner statistics until autovacuum gets to
+        # them, and without them PostgreSQL plans the official series' "a
+        # later report wins" anti-join as a nested loop over every pair of
+        # figures: the next loader (the award list reads standings) would wait.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 class Command(BaseCommand):
