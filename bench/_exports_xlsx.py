@@ -4,7 +4,7 @@ A roll-up table of 3,321 communes × 100 indicators, with the province's total
 and targets, is built in memory as the engine returns it (`Rollup`, `Row`,
 `Cell`: no database). Timed, interleaved (bench._common.median_times):
 
-- *workbook*: `reports.exports.xlsx.write_rollup`, the core of the round's
+- *workbook*: `documents.rollup_xlsx.write_rollup`, the core of the round's
   roll-up download: styled cells (Times New Roman, borders, number formats,
   achievement fills, italics and "≈" for estimates), merged headers, the line
   of each unit's report status (`statuses`, as `rollup_workbook` passes it),
@@ -173,7 +173,7 @@ def main_part(repeat=7):
     _setup()
     from django.utils import translation
 
-    from reports.exports.xlsx import write_rollup
+    from documents.rollup_xlsx import write_rollup
 
     say(f"Excel roll-up: {N_UNITS:,} units × {N_INDICATORS} indicators, built in memory")
     started = time.perf_counter()

@@ -48,7 +48,7 @@ def part_pdf(repeat, watch):
     from django.test import Client
     from django.urls import reverse
 
-    from reports.exports.pdf import BASE_URL, render_html, url_fetcher
+    from documents.pdf import BASE_URL, render_html, url_fetcher
 
     failures = []
     report = chau_thanh()

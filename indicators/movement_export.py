@@ -1,9 +1,9 @@
 """The award list of an emulation movement as an official document: PDF and Excel.
 
 The PDF is templates/documents/award_list.html laid out by the report PDF's
-machinery (reports/exports/pdf.py: Decree 30 layout, bundled Liberation
+machinery (documents/pdf.py: Decree 30 layout, bundled Liberation
 Serif, no network). The workbook is built with the report workbooks' helpers
-(reports/exports/xlsx.py): every cell in Times New Roman, and every name and
+(documents/excel.py): every cell in Times New Roman, and every name and
 reason a reviewer typed written as text, never as a formula.
 """
 
@@ -11,21 +11,21 @@ import unicodedata
 
 from django.template.loader import render_to_string
 
-from indicators.standing import award_list
-from portal.models import UnitKind
-from reports.exports.pdf import ascii_slug, date_line, html_to_pdf
-from reports.exports.xlsx import (
+from documents.excel import (
     CENTRE,
     HEADER,
     MIME_TYPE,
     PLAIN,
     TEXT,
     TITLE,
+    Book,
     Look,
-    _Book,
-    _page_setup,
-    _widths,
+    column_widths,
+    page_setup,
 )
+from documents.pdf import ascii_slug, date_line, html_to_pdf
+from indicators.standing import award_list
+from portal.models import UnitKind
 
 TEMPLATE = "documents/award_list.html"
 DOC_TYPE = "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"
@@ -115,9 +115,9 @@ def award_list_workbook(movement):
     """The award list as an .xlsx file (bytes): the document's header, then the
     collectives and the individuals, each numbered."""
     context = document_context(movement)
-    book = _Book()
+    book = Book()
     ws = book.wb.create_sheet("Danh sách khen thưởng")
-    _widths(ws, [7, 32, 34, 55])
+    column_widths(ws, [7, 32, 34, 55])
     _merged(book, ws, 1, 1, 2, context["issuer"], BOLD_CENTRE)
     _merged(book, ws, 1, 3, 4, NATION, BOLD_CENTRE)
     _merged(book, ws, 2, 3, 4, MOTTO, BOLD_CENTRE)
@@ -154,5 +154,5 @@ def award_list_workbook(movement):
         f"{len(context['individuals']):02d} cá nhân."
     )
     _merged(book, ws, row, 1, COLUMNS, total, PLAIN)
-    _page_setup(ws, COLUMNS)
+    page_setup(ws, COLUMNS)
     return book.save()

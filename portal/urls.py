@@ -31,6 +31,8 @@ urlpatterns = [
     # The roll-up reads the official series from reports (reports/figures.py).
     path("indicators/rollup/", rollup_views.rollup_page, name="rollup"),
     path("indicators/", include("indicators.urls")),
+    # The documents layer (documents/urls.py) serves every printed form and download.
+    path("reports/", include("documents.urls")),
     path("reports/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

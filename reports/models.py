@@ -504,7 +504,7 @@ class ExportStatus(models.TextChoices):
 
 class ExportJob(models.Model):
     """An export too long for a request, made by a background task
-    (reports/exports/jobs.py). The file is kept in the database, not on disk:
+    (documents/jobs.py). The file is kept in the database, not on disk:
     the worker and the web server then need to share nothing but the database."""
 
     round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="+")

@@ -9,7 +9,6 @@ urlpatterns = [
     path("rounds/<int:pk>/synthesis/", views.round_synthesis, name="round-synthesis"),
     path("rounds/<int:pk>/draft-report/", views.round_draft_report, name="round-draft-report"),
     path("<int:pk>/", views.report_detail, name="report-detail"),
-    path("<int:pk>/preview/", views.report_preview, name="report-preview"),
     path("<int:pk>/sections/<int:section_pk>/", views.section_save, name="section-save"),
     path("<int:pk>/fields/", views.fields_save, name="fields-save"),
     path("<int:pk>/cells/", views.cell_save, name="cell-save"),
@@ -35,6 +34,5 @@ urlpatterns = [
     path(
         "<int:pk>/comments/<int:comment_pk>/resolve/", views.comment_resolve, name="comment-resolve"
     ),
-    path("", include("reports.exports.urls")),
     path("", include("reports.imports.urls")),
 ]

@@ -46,11 +46,13 @@ def _id(raw):
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0
 
 
-def _report(request, pk):
+def readable_report(request, pk):
+    """The report `pk` if the user may read it, else 404."""
     return permissions.get_for_user(request.user, REPORTS, pk)
 
 
-def _round(request, pk, action="review"):
+def reviewed_round(request, pk, action="review"):
+    """The round `pk` if the user may `action` it (review by default), else 404."""
     rounds = ReportingRound.objects.select_related("issuing_unit", "template")
     return permissions.get_for_user(request.user, rounds, pk, action)
 
@@ -63,7 +65,7 @@ def report_list(request):
 
 @login_required
 def round_detail(request, pk):
-    round_ = _round(request, pk)
+    round_ = reviewed_round(request, pk)
     status = request.GET.get("status") or None
     if status not in ReportStatus.values:
         status = None
@@ -90,7 +92,7 @@ def round_detail(request, pk):
 @login_required
 @require_POST
 def round_remind(request, pk):
-    round_ = _round(request, pk)
+    round_ = reviewed_round(request, pk)
     today = timezone.localdate()
     # The same reports the daily command reminds: a returned report is owed
     # again, by its resubmission deadline if it has one.
@@ -103,7 +105,7 @@ def round_remind(request, pk):
 
 @login_required
 def round_synthesis(request, pk):
-    round_ = _round(request, pk)
+    round_ = reviewed_round(request, pk)
     return render(
         request,
         "reports/synthesis.html",
@@ -114,7 +116,7 @@ def round_synthesis(request, pk):
 @login_required
 @require_POST
 def round_draft_report(request, pk):
-    round_ = _round(request, pk)
+    round_ = reviewed_round(request, pk)
     try:
         report = synthesis.draft_provincial_report(round_, request.user)
     except workflow.WorkflowError as e:
@@ -190,18 +192,8 @@ def _editor_context(
 
 @login_required
 def report_detail(request, pk):
-    report = _report(request, pk)
+    report = readable_report(request, pk)
     return render(request, "reports/report_detail.html", _editor_context(request, report))
-
-
-@login_required
-def report_preview(request, pk):
-    # The PDF is laid out from the same template and context: the preview shows
-    # what will be printed.
-    from reports.exports.pdf import TEMPLATE, document_context
-
-    report = _report(request, pk)
-    return render(request, TEMPLATE, document_context(report, screen=True))
 
 
 def _saved_fragment(request, template, context, status=200):
@@ -231,7 +223,7 @@ def _conflict(context, error, base, theirs):
 @login_required
 @require_POST
 def section_save(request, pk, section_pk):
-    report = _report(request, pk)
+    report = readable_report(request, pk)
     section = get_object_or_404(TemplateSection, pk=section_pk, template=report.round.template)
     text = request.POST.get("text", "")
     base = _base_version(request, default=0)
@@ -251,7 +243,7 @@ def section_save(request, pk, section_pk):
 @login_required
 @require_POST
 def fields_save(request, pk):
-    report = _report(request, pk)
+    report = readable_report(request, pk)
     values = {name: request.POST[name] for name in editing.DOCUMENT_FIELDS if name in request.POST}
     context = {"report": report}
     if "signed_on" in values:
@@ -303,7 +295,7 @@ def _field_text(value):
 @login_required
 @require_POST
 def cell_save(request, pk):
-    report = _report(request, pk)
+    report = readable_report(request, pk)
     indicator = get_object_or_404(Indicator, pk=_id(request.POST.get("indicator")))
     column = request.POST.get("column", "")
     typed = request.POST.get("value", "")
@@ -343,7 +335,7 @@ def cell_save(request, pk):
 @login_required
 @require_POST
 def figure_save(request, pk):
-    report = _report(request, pk)
+    report = readable_report(request, pk)
     code = request.POST.get("code", "")
     stated = {figure["code"]: (figure, stored) for figure, stored in selectors.figures_of(report)}
     if code not in stated:
@@ -372,7 +364,7 @@ APPENDIX_MODELS = {TableKind.DISSEMINATION: DisseminationRow, TableKind.DOCUMENT
 @login_required
 @require_POST
 def appendix_add(request, pk, table):
-    report = _report(request, pk)
+    report = readable_report(request, pk)
     form = _appendix_form(report, table, request.POST) if table in APPENDIX_MODELS else None
     if form is None:
         raise Http404
@@ -391,7 +383,7 @@ def appendix_add(request, pk, table):
 @login_required
 @require_POST
 def appendix_delete(request, pk, table, row_pk):
-    report = _report(request, pk)
+    report = readable_report(request, pk)
     if table not in APPENDIX_MODELS:
         raise Http404
     row = get_object_or_404(APPENDIX_MODELS[table], pk=row_pk, report=report)
@@ -406,7 +398,7 @@ def appendix_delete(request, pk, table, row_pk):
 @login_required
 @require_POST
 def child_round_open(request, pk):
-    report = _report(request, pk)
+    report = readable_report(request, pk)
     form = ChildRoundForm(request.POST)
     if form.is_valid():
         try:
@@ -421,7 +413,7 @@ def child_round_open(request, pk):
 
 
 def _transition(request, pk, action):
-    report = _report(request, pk)
+    report = readable_report(request, pk)
     try:
         action(report)
     except workflow.WorkflowError as e:
@@ -458,7 +450,7 @@ def _send_back(request, pk, may, act, form_name, done):
     """Return a submitted report, or reopen an accepted one: a reason and an
     optional resubmission deadline, the page again with the error beside the
     field when the form is wrong (the reason typed stays)."""
-    report = _report(request, pk)
+    report = readable_report(request, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid() and may(request.user, report):
         context = _editor_context(request, report, **{form_name: form})
@@ -502,7 +494,7 @@ def report_reopen(request, pk):
 @require_POST
 def report_edit_exception(request, pk):
     """A reviewer lets one unit edit past the round's lock, until a day."""
-    report = _report(request, pk)
+    report = readable_report(request, pk)
     form = EditExceptionForm(request.POST)
     if not form.is_valid():
         if not permissions.can(request.user, "review", report.round):
@@ -522,7 +514,7 @@ def report_edit_exception(request, pk):
 @login_required
 def revision_download(request, pk, number, fmt):
     """A revision of the report as it was accepted, to whoever may read the report."""
-    report = _report(request, pk)
+    report = readable_report(request, pk)
     if fmt not in ("pdf", "xlsx"):
         raise Http404("No such format.")
     revision = get_object_or_404(report.revisions, number=number)
@@ -543,7 +535,7 @@ def revision_download(request, pk, number, fmt):
 @login_required
 @require_POST
 def comment_add(request, pk):
-    report = _report(request, pk)
+    report = readable_report(request, pk)
     section = TemplateSection.objects.filter(
         pk=_id(request.POST.get("section")), template=report.round.template
     ).first()
@@ -561,7 +553,7 @@ def comment_add(request, pk):
 @login_required
 @require_POST
 def comment_resolve(request, pk, comment_pk):
-    report = _report(request, pk)
+    report = readable_report(request, pk)
     comment = get_object_or_404(ReviewComment, pk=comment_pk, report=report)
     try:
         workflow.resolve_comment(comment, request.user)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.permissions import can
-from reports import notifications
+from reports import notifications, signals
 from reports.models import (
     Report,
     ReportStatus,
@@ -217,16 +217,15 @@ def return_for_revision(report, user, reason, resubmit_by=None):
 @transaction.atomic
 def accept(report, user):
     """Accept a submitted report: its figures count in the official series
-    from now on, and its files are kept as accepted (reports/revisions.py)."""
-    from reports import revisions
-
+    from now on, and its files are kept as accepted (documents/revisions.py,
+    through `signals.report_accepted`)."""
     report = _locked(report)
     if not may_review(user, report):
         raise WorkflowError(_("Only a reviewer can accept a submitted report."))
     _transition(report, user, ReportStatus.ACCEPTED)
     report.accepted_at = timezone.now()
     report.save()
-    revisions.freeze(report, user)
+    signals.report_accepted.send(sender=Report, report=report, user=user)
     transaction.on_commit(lambda: notifications.report_accepted(report))
     return report
 

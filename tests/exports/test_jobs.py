@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_tasks import TaskResultStatus
 
-from reports.exports.jobs import run_export, started_reports
+from documents.jobs import run_export, started_reports
 from reports.models import (
     ExportJob,
     ExportKind,

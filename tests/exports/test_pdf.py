@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from reports.exports.pdf import (
+from documents.pdf import (
     BASE_URL,
     MissingStaticFile,
     date_line,

@@ -10,10 +10,10 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from documents.excel import FILLS
 from indicators.models import Indicator
 from reports import figures, selectors
 from reports.completeness import round_completeness
-from reports.exports.xlsx import FILLS
 from reports.figures import official_rollup
 from reports.models import (
     DisseminationRow,

@@ -12,12 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from documents.pdf import render_html, report_pdf
 from indicators.models import Indicator, Target
 from indicators.numbers import parse
 from indicators.values import target_fields
 from portal.models import UnitKind
 from reports import editing, figures, outlines, workflow
-from reports.exports.pdf import render_html, report_pdf
 from reports.figures import official_rollup
 from reports.imports import offline, upload
 from reports.models import (

@@ -348,12 +348,12 @@ DECISIONS = {
         kwargs=lambda o: {"pk": o.report.pk, "comment_pk": o.comment.pk},
         changes=EDITORS,
     ),
-    # reports/exports/urls.py: the downloads
+    # documents/urls.py: the downloads
     "report-pdf": Decision(UNIT_200, UNIT_200, kwargs=report),
     "report-xlsx": Decision(UNIT_200, UNIT_200, kwargs=report),
     "round-rollup-xlsx": Decision(REVIEW_200, REVIEW_200, kwargs=round_),
     "round-completeness-xlsx": Decision(REVIEW_200, REVIEW_200, kwargs=round_),
-    # reports/exports/urls.py: the background exports, the province's reviewer's own
+    # documents/urls.py: the background exports, the province's reviewer's own
     "round-export-start": Decision(
         NOT_GET,
         statuses(LOGIN, 404, 404, 404, 302),  # to the job's page

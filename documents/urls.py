@@ -1,17 +1,18 @@
-"""URLs of reports/exports, included under /reports/ by reports/urls.py."""
+"""URLs of the documents layer, included under /reports/ by portal/urls.py."""
 
 from django.urls import path
 
-from reports.exports.job_views import (
+from documents.job_views import (
     export_job,
     export_job_file,
     export_job_start,
     export_job_state,
 )
-from reports.exports.views import report_pdf_download
-from reports.exports.xlsx_views import report_xlsx, round_completeness_xlsx, round_rollup_xlsx
+from documents.views import report_pdf_download, report_preview
+from documents.xlsx_views import report_xlsx, round_completeness_xlsx, round_rollup_xlsx
 
 urlpatterns = [
+    path("<int:pk>/preview/", report_preview, name="report-preview"),
     path("<int:pk>/pdf/", report_pdf_download, name="report-pdf"),
     path("<int:pk>/xlsx/", report_xlsx, name="report-xlsx"),
     path("rounds/<int:pk>/rollup.xlsx", round_rollup_xlsx, name="round-rollup-xlsx"),
@@ -20,7 +21,7 @@ urlpatterns = [
         round_completeness_xlsx,
         name="round-completeness-xlsx",
     ),
-    # Background exports (reports/exports/jobs.py)
+    # Background exports (documents/jobs.py)
     path(
         "rounds/<int:pk>/exports/<slug:kind>/",
         export_job_start,

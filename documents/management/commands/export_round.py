@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.exports.jobs import write_round_zip
+from documents.jobs import write_round_zip
 from reports.models import ReportingRound
 
 

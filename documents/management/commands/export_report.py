@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from documents.revisions import printed_pdf, printed_xlsx
 from reports.models import Report
-from reports.revisions import printed_pdf, printed_xlsx
 
 # Format → function(report) returning the file's bytes (as accepted, for an
 # accepted report). Each format's module adds its entry here.

@@ -9,10 +9,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from documents import jobs
 from portal import permissions
-from reports.exports import jobs
 from reports.models import ExportJob, ExportKind, ExportStatus
-from reports.views import _round
+from reports.views import reviewed_round
 
 
 def _job(request, job_pk, with_content=False):
@@ -32,7 +32,7 @@ def _job(request, job_pk, with_content=False):
 @require_POST
 def export_job_start(request, pk, kind):
     """Start a background export of the round (its reviewers only), then show its page."""
-    round_ = _round(request, pk)
+    round_ = reviewed_round(request, pk)
     if kind not in ExportKind.values:
         raise Http404("No such export.")
     job = jobs.start_export(round_, kind, request.user)

@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from reports.exports import xlsx
-from reports.exports.pdf import pdf_filename
+from documents import excel, rollup_xlsx
+from documents.pdf import pdf_filename
+from documents.revisions import printed_pdf
 from reports.models import ExportJob, ExportKind, ExportStatus, Report, ReportStatus
-from reports.revisions import printed_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -65,16 +65,16 @@ def _progress(job_pk):
 def _round_pdfs_zip(job):
     buffer = io.BytesIO()
     write_round_zip(job.round, buffer, _progress(job.pk))
-    name = f"bao-cao-{xlsx.filename_part(job.round.issuing_unit.name)}-{job.round.year}"
+    name = f"bao-cao-{excel.filename_part(job.round.issuing_unit.name)}-{job.round.year}"
     return buffer.getvalue(), f"{name}-{job.round.pk}.zip"
 
 
 def _round_rollup_xlsx(job):
     progress = _progress(job.pk)
     progress(0, 1)
-    content = xlsx.rollup_workbook(job.round)
+    content = rollup_xlsx.rollup_workbook(job.round)
     progress(1, 1)
-    name = f"tong-hop-{xlsx.filename_part(job.round.issuing_unit.name)}-{job.round.year}"
+    name = f"tong-hop-{excel.filename_part(job.round.issuing_unit.name)}-{job.round.year}"
     return content, f"{name}-{job.round.pk}.xlsx"
 
 
@@ -85,7 +85,7 @@ BUILDERS = {
 
 
 def mime_type(job):
-    return ZIP_MIME_TYPE if job.kind == ExportKind.ROUND_PDFS_ZIP else xlsx.MIME_TYPE
+    return ZIP_MIME_TYPE if job.kind == ExportKind.ROUND_PDFS_ZIP else excel.MIME_TYPE
 
 
 @task()

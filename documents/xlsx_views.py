@@ -3,14 +3,14 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 
-from reports.exports import xlsx
+from documents import excel, rollup_xlsx
+from documents.revisions import printed_xlsx
 from reports.figures import Counted
-from reports.revisions import printed_xlsx
-from reports.views import _report, _round
+from reports.views import readable_report, reviewed_round
 
 
 def _attachment(content, filename):
-    response = HttpResponse(content, content_type=xlsx.MIME_TYPE)
+    response = HttpResponse(content, content_type=excel.MIME_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # Figures change with every save: a cached copy would be out of date.
     response["Cache-Control"] = "private, no-store"
@@ -20,8 +20,8 @@ def _attachment(content, filename):
 @login_required
 def report_xlsx(request, pk):
     """A report's appendix, to whoever may read the report (404 to anyone else)."""
-    report = _report(request, pk)
-    name = f"phu-luc-{xlsx.filename_part(report.unit.name)}-{report.round.year}.xlsx"
+    report = readable_report(request, pk)
+    name = f"phu-luc-{excel.filename_part(report.unit.name)}-{report.round.year}.xlsx"
     return _attachment(printed_xlsx(report), name)
 
 
@@ -29,15 +29,15 @@ def report_xlsx(request, pk):
 def round_rollup_xlsx(request, pk):
     """The round's roll-up, to its reviewers (404 to anyone else): accepted
     reports' figures, or those `?counted=` asks for (reports/figures.py)."""
-    round_ = _round(request, pk)
+    round_ = reviewed_round(request, pk)
     counted = request.GET.get("counted")
     counted = counted if counted in Counted.values else Counted.ACCEPTED
-    name = f"tong-hop-{xlsx.filename_part(round_.issuing_unit.name)}-{round_.year}-{pk}.xlsx"
-    return _attachment(xlsx.rollup_workbook(round_, counted), name)
+    name = f"tong-hop-{excel.filename_part(round_.issuing_unit.name)}-{round_.year}-{pk}.xlsx"
+    return _attachment(rollup_xlsx.rollup_workbook(round_, counted), name)
 
 
 @login_required
 def round_completeness_xlsx(request, pk):
-    round_ = _round(request, pk)
-    name = f"tien-do-{xlsx.filename_part(round_.issuing_unit.name)}-{round_.year}-{pk}.xlsx"
-    return _attachment(xlsx.completeness_workbook(round_), name)
+    round_ = reviewed_round(request, pk)
+    name = f"tien-do-{excel.filename_part(round_.issuing_unit.name)}-{round_.year}-{pk}.xlsx"
+    return _attachment(rollup_xlsx.completeness_workbook(round_), name)
