@@ -16,12 +16,13 @@ workers never send the same mail twice.
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django_tasks import task
 
@@ -46,14 +47,14 @@ MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 CLAIM_FOR = dt.timedelta(minutes=10)
 
 
-def send(subject, body, recipients):
+def send(subject: str, body: str, recipients: Iterable[str]) -> OutgoingMail | None:
     """Queue one e-mail to `recipients` (all in "To", as one message); returns
     the outbox row, or None when there is no one to send it to."""
-    recipients = list(dict.fromkeys(r for r in recipients if r))
-    if not recipients:
+    addressees = list(dict.fromkeys(r for r in recipients if r))
+    if not addressees:
         return None
     mail = OutgoingMail.objects.create(
-        recipients=recipients, subject=subject, body=body, next_attempt_at=timezone.now()
+        recipients=addressees, subject=subject, body=body, next_attempt_at=timezone.now()
     )
     # After the commit: the worker must find the row, and a rolled-back action
     # drops this callback with the row. robust: an enqueue that fails (the task
@@ -62,7 +63,7 @@ def send(subject, body, recipients):
     return mail
 
 
-def enqueue(mail_pk, at=None):
+def enqueue(mail_pk: int, at: dt.datetime | None = None) -> None:
     """Enqueue the task for the mail, to run at `at` (None: now). A backend that
     cannot defer (the immediate one) is not asked to: the command will attempt
     the mail when it is due."""
@@ -74,7 +75,7 @@ def enqueue(mail_pk, at=None):
     deliver.enqueue(mail_pk)
 
 
-def attempt(mail_pk):
+def attempt(mail_pk: int) -> MailStatus | None:
     """Make one attempt at a mail that is due; returns its status afterwards,
     or None when it was not ours to attempt (sent, given up on, not due yet,
     or being attempted by another worker)."""
@@ -96,7 +97,7 @@ def attempt(mail_pk):
     return MailStatus.SENT
 
 
-def _failed(mail, error):
+def _failed(mail: OutgoingMail, error: Exception) -> MailStatus:
     if mail.attempts >= MAX_ATTEMPTS:
         status, next_at = MailStatus.FAILED, None
         logger.error("e-mail %s given up after %s attempts: %s", mail.pk, mail.attempts, error)
@@ -116,10 +117,10 @@ def deliver_mail(mail_pk: int) -> str | None:
     if status == MailStatus.PENDING:
         next_at = OutgoingMail.objects.values_list("next_attempt_at", flat=True).get(pk=mail_pk)
         enqueue(mail_pk, at=next_at)
-    return status
+    return None if status is None else str(status.value)  # the task's result is plain JSON
 
 
-def due(now=None):
+def due(now: dt.datetime | None = None) -> list[int]:
     """The pks of the mails due for an attempt, oldest due first."""
     return list(
         OutgoingMail.objects.filter(
@@ -130,7 +131,7 @@ def due(now=None):
     )
 
 
-def send_again_now(mails):
+def send_again_now(mails: QuerySet[OutgoingMail]) -> int:
     """Make the mails not yet sent due now, given up on or not, and enqueue
     them (an administrator's "send again now"); returns how many."""
     pks = list(mails.exclude(status=MailStatus.SENT).values_list("pk", flat=True))
