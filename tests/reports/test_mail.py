@@ -162,6 +162,8 @@ def test_the_administrator_sees_the_failed_mail_and_sends_it_again(
     assert "ConnectionRefusedError" in page and "Gửi thất bại" in page
     assert "Chờ gửi" in page and "Đã gửi" in page  # the status filter
     assert "Gửi lại ngay" in page
+    detail = client.get(f"/admin/portal/outgoingmail/{waiting.pk}/change/").content.decode()
+    assert "Lý do: Bổ sung số liệu" in detail and "lỗi gần nhất" in detail.lower()
     smtp_down.EMAIL_BACKEND = LOCMEM
     with after_commit():
         response = client.post(
