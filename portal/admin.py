@@ -1,10 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from portal.models import Directive, Membership, ReportingUnit
+from portal import mail
+from portal.models import Directive, Membership, OutgoingMail, ReportingUnit
 
 admin.site.site_header = _("Resolutions 20 and 21 reporting portal")
 admin.site.site_title = _("Reporting portal")
@@ -35,3 +37,53 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ["role", "unit__kind"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
     autocomplete_fields = ["user", "unit"]
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    """The outbox, read-only: what was sent, what waits and why, what was given up on."""
+
+    list_display = [
+        "created_at",
+        "subject",
+        "addressees",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "error",
+    ]
+    list_filter = ["status"]
+    search_fields = ["subject", "body"]
+    date_hierarchy = "created_at"
+    fields = [
+        "subject",
+        "addressees",
+        "body",
+        "status",
+        "created_at",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
+    readonly_fields = fields
+    actions = ["send_again_now"]
+
+    @admin.display(description=_("addressees"))
+    def addressees(self, obj):
+        return ", ".join(obj.recipients)
+
+    @admin.display(description=_("last error"))
+    def error(self, obj):
+        return Truncator(obj.last_error).chars(120)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Send again now"), permissions=["change"])
+    def send_again_now(self, request, queryset):
+        count = mail.send_again_now(queryset)
+        self.message_user(
+            request, _("%(n)s e-mail(s) queued to be sent now.") % {"n": count}, messages.SUCCESS
+        )

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
@@ -189,3 +191,39 @@ class Membership(models.Model):
 
 
 SUBTREE_ROLES = (Role.REVIEWER, Role.ADMINISTRATOR)
+
+
+class MailStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("mail", "pending")
+    SENT = "sent", pgettext_lazy("mail", "sent")
+    FAILED = "failed", pgettext_lazy("mail", "failed")
+
+
+class OutgoingMail(models.Model):
+    """An e-mail of the portal, kept from the moment an action asks for it until
+    it is sent (portal/mail.py). Stored in the action's transaction, so a
+    rolled-back action sends nothing; sent by a background task, so a mail
+    server that is down never fails the action; retried later with back-off,
+    and given up on after a few attempts, for an administrator to see."""
+
+    recipients = models.JSONField(_("addressees"), default=list)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=MailStatus.choices, default=MailStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When the next attempt is due; none once the mail is sent or given up on.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outbox")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outgoing_mail_due")]
+
+    def __str__(self):
+        return self.subject

@@ -164,7 +164,20 @@ TASKS = {
     },
 }
 
+# ---------------------------------------------------------------- e-mail
+# Notifications are queued in the outbox and sent by a background task
+# (portal/mail.py); `manage.py send_pending_mail` retries what is due. The
+# tests replace the backend with Django's in-memory one.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Seconds before a connection to the mail server is given up (Django's default
+# is to wait for ever, which would hold a worker, or a request with the
+# immediate task backend, as long as the server does not answer).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cong-bao-cao@localhost")
 
 # ---------------------------------------------------------------- HTTPS, cookies, sessions

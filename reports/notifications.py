@@ -1,12 +1,14 @@
-"""E-mails of the workflow, in Vietnamese, sent after the transaction commits."""
+"""E-mails of the workflow, in Vietnamese, queued in the portal's outbox
+(portal/mail.py): stored with the action, sent by a background task after it
+commits, retried while the mail server is down."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from portal import mail
 from portal.models import Role
 from reports.completeness import participants
 from reports.models import Report, ReportStatus
@@ -19,11 +21,6 @@ def _emails(units, roles):
         .exclude(email="")
     )
     return sorted(set(users.values_list("email", flat=True)))
-
-
-def _send(subject, body, recipients):
-    if recipients:
-        send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)])
 
 
 def _unit_members(report):
@@ -44,7 +41,7 @@ def _reviewers(report):
 
 def report_submitted(report):
     with translation.override(settings.LANGUAGE_CODE):
-        _send(
+        mail.send(
             _("[Reporting portal] %(unit)s submitted its report") % {"unit": report.unit.name},
             _("%(unit)s submitted its report for “%(round)s”. It awaits your review.")
             % {"unit": report.unit.name, "round": report.round.title},
@@ -62,7 +59,7 @@ def report_returned(report, reason):
             body += "\n" + _("Resubmit by: %(date)s") % {
                 "date": report.resubmit_by.strftime("%d/%m/%Y")
             }
-        _send(
+        mail.send(
             _("[Reporting portal] Your report was returned for revision"),
             body,
             _unit_members(report),
@@ -71,7 +68,7 @@ def report_returned(report, reason):
 
 def report_accepted(report):
     with translation.override(settings.LANGUAGE_CODE):
-        _send(
+        mail.send(
             _("[Reporting portal] Your report was accepted"),
             _("The report of %(unit)s for “%(round)s” was accepted.")
             % {"unit": report.unit.name, "round": report.round.title},
@@ -114,7 +111,7 @@ def reminder(report, days_left):
                 "The report of %(unit)s for “%(round)s” is %(days)s day(s) late: "
                 "it was due on %(due)s."
             )
-        _send(
+        mail.send(
             _("[Reporting portal] Reminder: report due"),
             body
             % {

@@ -7,8 +7,8 @@
 A report is submitted by the unit's approver, or by its reporter where the
 round allows it; returned or accepted by a reviewer whose unit reaches the
 report's unit. Submitted and accepted reports are read-only to their unit.
-Each transition is one transaction with its StatusChange; e-mails go out after
-commit.
+Each transition is one transaction with its StatusChange and its e-mails, which
+are queued in the outbox with it and sent after commit (portal/mail.py).
 """
 
 import datetime as dt
@@ -186,7 +186,7 @@ def submit(report, user):
         report.first_submitted_at = report.submitted_at or timezone.now()
     report.submitted_at = timezone.now()
     report.save()
-    transaction.on_commit(lambda: notifications.report_submitted(report))
+    notifications.report_submitted(report)
     return report
 
 
@@ -210,7 +210,7 @@ def return_for_revision(report, user, reason, resubmit_by=None):
     _transition(report, user, ReportStatus.RETURNED, reason.strip())
     report.resubmit_by = resubmit_by
     report.save()
-    transaction.on_commit(lambda: notifications.report_returned(report, reason))
+    notifications.report_returned(report, reason)
     return report
 
 
@@ -226,7 +226,7 @@ def accept(report, user):
     report.accepted_at = timezone.now()
     report.save()
     signals.report_accepted.send(sender=Report, report=report, user=user)
-    transaction.on_commit(lambda: notifications.report_accepted(report))
+    notifications.report_accepted(report)
     return report
 
 
@@ -252,7 +252,7 @@ def reopen(report, user, reason, resubmit_by=None):
     report.accepted_at = None
     report.resubmit_by = resubmit_by
     report.save()
-    transaction.on_commit(lambda: notifications.report_returned(report, reason))
+    notifications.report_returned(report, reason)
     return report
 
 

@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import TestCase
 from django.utils import timezone
 
 from portal.models import ReportingUnit, UnitKind
@@ -76,3 +77,10 @@ def on(day, hour=10):
     moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
     with mock.patch("django.utils.timezone.now", return_value=moment):
         yield moment
+
+
+def after_commit():
+    """What runs once a request or a command commits, run at the end of the
+    block: the outbox's task then sends the mails the block queued (nothing
+    commits inside a test, so on_commit callbacks would never run)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)

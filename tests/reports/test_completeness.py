@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from reports.completeness import round_completeness
 from reports.models import Report, ReportStatus
-from tests.reports.conftest import on, unit, user
+from tests.reports.conftest import after_commit, on, unit, user
 from tests.reports.test_workflow import fill_everything
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,8 @@ def test_a_reminder_goes_to_units_that_have_not_submitted(as_user, round_2021, s
     from django.core import mail
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    as_user("syt").post(f"/reports/rounds/{round_2021.pk}/remind/")
+    with after_commit():
+        as_user("syt").post(f"/reports/rounds/{round_2021.pk}/remind/")
     recipients = sorted(r for m in mail.outbox for r in m.to)
     assert recipients == ["chauthanh.lead@example.vn", "chauthanh@example.vn", "hongngu@example.vn"]
     assert all("trễ" in m.body or "hạn" in m.body for m in mail.outbox)
@@ -76,7 +77,8 @@ def test_a_returned_report_is_reminded_too(as_user, round_2021):
     Report.objects.filter(round=round_2021, unit__code="870").update(
         status=ReportStatus.RETURNED, submitted_at=timezone.now()
     )
-    as_user("syt").post(f"/reports/rounds/{round_2021.pk}/remind/")
+    with after_commit():
+        as_user("syt").post(f"/reports/rounds/{round_2021.pk}/remind/")
     assert sorted(r for m in mail.outbox for r in m.to) == ["hongngu@example.vn"]
 
 

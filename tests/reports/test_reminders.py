@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from reports.models import Report, ReportStatus
 from reports.notifications import reminder_due
+from tests.reports.conftest import after_commit
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,8 @@ def test_the_reminder_calendar(days_left, reminded):
 
 
 def run(day, *args):
-    call_command("send_reminders", "--date", day, *args, stdout=open("/dev/null", "w"))
+    with after_commit():
+        call_command("send_reminders", "--date", day, *args, stdout=open("/dev/null", "w"))
 
 
 def test_on_the_day_before_the_deadline_only_unsubmitted_units_hear(round_2021):
@@ -115,7 +117,7 @@ def test_the_remind_button_reminds_a_returned_report_against_its_resubmission_de
     )
     returned(round_2021, "870", resubmit_by=dt.date(2022, 1, 25))
     client = as_user("syt")
-    with on(dt.date(2022, 1, 20)):
+    with on(dt.date(2022, 1, 20)), after_commit():
         client.post(f"/reports/rounds/{round_2021.pk}/remind/")
     assert [m.to for m in mail.outbox] == [["hongngu@example.vn"]]
     body = mail.outbox[0].body

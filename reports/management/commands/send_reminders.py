@@ -27,4 +27,4 @@ class Command(BaseCommand):
             self.stdout.write(f"{report.unit.code} {report.unit.name}: {days_left:+d} · {report}")
             if not dry_run:
                 reminder(report, days_left)
-        self.stdout.write(f"{len(due)} reminder(s) {'to send' if dry_run else 'sent'}.")
+        self.stdout.write(f"{len(due)} reminder(s) {'to send' if dry_run else 'queued (outbox)'}.")
