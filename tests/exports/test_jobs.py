@@ -2,6 +2,7 @@
 made by a django-tasks task (the immediate backend here), followed on a page
 that polls while the job runs, downloaded when done."""
 
+import datetime as dt
 import io
 import zipfile
 from pathlib import Path
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 
 from documents import registry
@@ -229,3 +231,86 @@ def test_with_the_database_backend_a_worker_runs_the_job(
     assert job.status == ExportStatus.DONE, job.error
     assert job.done == job.total == 1
     assert run_export.get_result(job.task_id).status == TaskResultStatus.SUCCESSFUL
+
+
+# ------------------------------------------------------------------ kept, then pruned
+
+
+def finished_job(as_user, capture, kind=ROLLUP):
+    client = as_user("syt")
+    start(client, demo_round(), kind, capture)
+    job = ExportJob.objects.get()
+    assert job.status == ExportStatus.DONE, job.error
+    return client, job
+
+
+def test_a_finished_job_is_kept_for_the_days_the_setting_says(
+    as_user, settings, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_FILES_KEEP_DAYS = 3
+    _, job = finished_job(as_user, django_capture_on_commit_callbacks)
+    assert job.expires_at - job.finished_at == pytest.approx(
+        dt.timedelta(days=3), abs=dt.timedelta(seconds=5)
+    )
+
+
+def test_an_expired_file_answers_gone_with_a_page_that_says_so(
+    as_user, django_capture_on_commit_callbacks
+):
+    client, job = finished_job(as_user, django_capture_on_commit_callbacks)
+    ExportJob.objects.filter(pk=job.pk).update(expires_at=timezone.now())
+    response = client.get(reverse("export-job-file", args=[job.pk]))
+    assert response.status_code == 410
+    text = response.content.decode()
+    assert "Tệp này đã được lưu 7 ngày và đã bị xóa." in text
+    assert f'href="{reverse("round-detail", args=[job.round.pk])}"' in text
+    page = client.get(reverse("export-job", args=[job.pk])).content.decode()
+    assert 'id="export-job-expired"' in page
+    assert reverse("export-job-file", args=[job.pk]) not in page  # no link to a dead file
+
+
+def test_a_file_lost_from_the_storage_answers_gone_too(as_user, django_capture_on_commit_callbacks):
+    client, job = finished_job(as_user, django_capture_on_commit_callbacks)
+    Path(settings.MEDIA_ROOT, job.file.name).unlink()
+    assert client.get(reverse("export-job-file", args=[job.pk])).status_code == 410
+
+
+def test_prune_exports_deletes_the_expired_files_and_keeps_the_others(
+    as_user, django_capture_on_commit_callbacks
+):
+    client = as_user("syt")
+    for _ in range(2):
+        start(client, demo_round(), ROLLUP, django_capture_on_commit_callbacks)
+    old, new = ExportJob.objects.order_by("pk")
+    old_file, new_file = (Path(settings.MEDIA_ROOT, j.file.name) for j in (old, new))
+    assert old_file.exists() and new_file.exists()
+    ExportJob.objects.filter(pk=old.pk).update(expires_at=timezone.now() - dt.timedelta(hours=1))
+
+    out = io.StringIO()
+    call_command("prune_exports", stdout=out)
+    assert out.getvalue() == "1 expired export(s) deleted.\n"
+    assert not old_file.exists()
+    assert list(ExportJob.objects.all()) == [new]
+    assert new_file.exists()
+    assert client.get(reverse("export-job-file", args=[new.pk])).status_code == 200
+    assert client.get(reverse("export-job-file", args=[old.pk])).status_code == 404
+
+    out = io.StringIO()
+    call_command("prune_exports", stdout=out)
+    assert out.getvalue() == "0 expired export(s) deleted.\n"
+
+
+def test_the_task_checks_again_that_the_requester_may_run_the_export(as_user):
+    """The right is the requester's when the worker runs the job, not only when
+    they pressed the button."""
+    job = ExportJob.objects.create(
+        round=demo_round(),
+        kind=ROLLUP,
+        requested_by=get_user_model().objects.get(username="chauthanh"),
+    )
+    result = run_export.enqueue(job.pk)
+    assert result.status == TaskResultStatus.FAILED
+    job.refresh_from_db()
+    assert job.status == ExportStatus.FAILED
+    assert job.error.startswith("Http404")
+    assert not job.file

@@ -111,7 +111,7 @@ def upload_free_download(report):
     client.force_login(user("syt"))
     response = client.get(f"/reports/{report.pk}/pdf/")
     assert response.status_code == 200
-    return response.content
+    return response.getvalue()
 
 
 def test_a_six_month_report_states_its_own_figures_with_their_period(accepted):
