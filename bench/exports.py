@@ -68,7 +68,7 @@ def part_pdf(repeat, watch):
         response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"GET {url}: {response.status_code}")
-        outputs["portal"] = response.content
+        outputs["portal"] = response.getvalue()
 
     def static():
         document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher())

@@ -18,7 +18,6 @@ two-row headers: it uses the normal mode.
 from dataclasses import dataclass
 from io import BytesIO
 
-from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -28,8 +27,11 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.achievement import Status
+from portal.downloads import MIME_TYPES
 
-MIME_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# TODO(merge, issue 11): indicators/movement_export.py still imports this name; it
+# goes with the award list's move (the one table: portal.downloads.MIME_TYPES).
+MIME_TYPE = MIME_TYPES["xlsx"]
 FONT_NAME = "Times New Roman"  # the seed's font; Liberation Serif stands in where it is absent
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FILLS = {
@@ -171,8 +173,3 @@ def page_setup(ws, columns, landscape=False, title_rows=None, title_columns=None
 def column_widths(ws, widths):
     for column, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
-
-
-def filename_part(text):
-    """ASCII for a file name: "Đồng Tháp" → "dong-thap" (đ has no decomposition)."""
-    return slugify(str(text).replace("đ", "d").replace("Đ", "D")) or "x"

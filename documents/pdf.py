@@ -16,8 +16,8 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.utils.text import slugify
 
+from portal.downloads import slug
 from portal.templatetags.portal_tags import vn_month
 from reports import selectors
 from reports.models import TableKind
@@ -281,14 +281,13 @@ def report_pdf(report, font_config=None):
     return html_to_pdf(render_html(report), font_config)
 
 
-def ascii_slug(text):
-    """A name in ASCII for a file name: "Huyện Châu Thành" → "huyen-chau-thanh"
-    ("đ" has no decomposition for slugify to drop)."""
-    return slugify((text or "").replace("đ", "d").replace("Đ", "D"))
+# TODO(merge, issue 11): indicators/movement_export.py still imports this name;
+# it goes with the award list's move to documents/award_list.py.
+ascii_slug = slug
 
 
 def pdf_filename(report):
     """An ASCII-safe file name: "BC-877-huyen-chau-thanh-2020.pdf"."""
-    name = ascii_slug(report.unit.name) or "bao-cao"
-    code = ascii_slug(report.unit.code)
+    name = slug(report.unit.name) or "bao-cao"
+    code = slug(report.unit.code)
     return f"BC-{code}-{name}-{report.round.year}.pdf" if code else f"BC-{name}.pdf"

@@ -1,4 +1,9 @@
-"""URLs of the documents layer, included under /reports/ by portal/urls.py."""
+"""URLs of the documents layer, included under /reports/ by portal/urls.py.
+
+Every immediate download goes to the one view, documents.views.download:
+under its generic address, /reports/exports/<identifier>/<pk>.<fmt>, and
+under the addresses the pages have always linked to (same view, the export
+named in the route)."""
 
 from django.urls import path
 
@@ -8,18 +13,24 @@ from documents.job_views import (
     export_job_start,
     export_job_state,
 )
-from documents.views import report_pdf_download, report_preview
-from documents.xlsx_views import report_xlsx, round_completeness_xlsx, round_rollup_xlsx
+from documents.views import download, report_preview
+
+
+def _download(route, identifier, fmt, name):
+    return path(route, download, {"identifier": identifier, "fmt": fmt}, name=name)
+
 
 urlpatterns = [
     path("<int:pk>/preview/", report_preview, name="report-preview"),
-    path("<int:pk>/pdf/", report_pdf_download, name="report-pdf"),
-    path("<int:pk>/xlsx/", report_xlsx, name="report-xlsx"),
-    path("rounds/<int:pk>/rollup.xlsx", round_rollup_xlsx, name="round-rollup-xlsx"),
-    path(
+    path("exports/<slug:identifier>/<int:pk>.<slug:fmt>", download, name="export-download"),
+    _download("<int:pk>/pdf/", "report", "pdf", "report-pdf"),
+    _download("<int:pk>/xlsx/", "report", "xlsx", "report-xlsx"),
+    _download("rounds/<int:pk>/rollup.xlsx", "round-rollup", "xlsx", "round-rollup-xlsx"),
+    _download(
         "rounds/<int:pk>/completeness.xlsx",
-        round_completeness_xlsx,
-        name="round-completeness-xlsx",
+        "round-completeness",
+        "xlsx",
+        "round-completeness-xlsx",
     ),
     # Background exports (documents/jobs.py)
     path(

@@ -1,11 +1,18 @@
-"""A report's printed form: the on-screen preview and the PDF download."""
+"""A report's printed form on screen, and the one view of every immediate download.
+
+download() serves every exporter of documents/registry.py that runs inside
+the request, in each of its formats: the object if the user may run the
+export (404 to anyone else, as for missing ids), the file as an attachment
+that no cache keeps (portal/downloads.py)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from documents.pdf import TEMPLATE, document_context, pdf_filename
-from documents.revisions import printed_pdf
+from documents import registry
+from documents.pdf import TEMPLATE, document_context
+from portal.downloads import attachment
 from reports.views import readable_report
 
 
@@ -18,11 +25,11 @@ def report_preview(request, pk):
 
 
 @login_required
-def report_pdf_download(request, pk):
-    """The official PDF, to whoever may read the preview (404 to anyone else)."""
-    report = readable_report(request, pk)
-    response = HttpResponse(printed_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(report)}"'
-    # The document changes with every save: a cached copy would be out of date.
-    response["Cache-Control"] = "private, no-store"
-    return response
+@require_GET
+def download(request, identifier, pk, fmt):
+    exporter = registry.get(identifier, fmt, background=False)
+    if exporter is None:
+        raise Http404("No such export.")
+    obj = exporter.subject.get_for_user(request.user, pk)
+    filename, content = exporter.export(obj, fmt, exporter.options(request.GET))
+    return attachment(content, filename, exporter.mime_type(fmt))

@@ -148,6 +148,14 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
+# Files the portal writes: background exports (documents/jobs.py), through
+# Django's storage API (local disk by default; STORAGES may swap it). Never
+# serve this folder from the web server: every file is a unit's own and goes
+# out only through its view, which checks who asks.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# An export's file is kept this many days, then `manage.py prune_exports` deletes it.
+EXPORT_FILES_KEEP_DAYS = env.int("EXPORT_FILES_KEEP_DAYS", default=7)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

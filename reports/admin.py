@@ -234,11 +234,9 @@ class ExportJobAdmin(admin.ModelAdmin):
         "task_id",
         "created_at",
         "finished_at",
+        "expires_at",
     ]
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("content")
 
     def has_add_permission(self, request):
         return False

@@ -1,5 +1,9 @@
+import uuid
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -490,11 +494,6 @@ class ReportRevision(models.Model):
         return f"{self.report_id} r{self.number}"
 
 
-class ExportKind(models.TextChoices):
-    ROUND_PDFS_ZIP = "round-pdfs-zip", _("All PDFs of the round (zip)")
-    ROUND_ROLLUP_XLSX = "round-rollup-xlsx", _("Roll-up of the round (Excel)")
-
-
 class ExportStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
     RUNNING = "running", _("running")
@@ -502,30 +501,45 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+def export_expiry():
+    """When an export made now stops being kept: EXPORT_FILES_KEEP_DAYS later."""
+    return timezone.now() + timedelta(days=settings.EXPORT_FILES_KEEP_DAYS)
+
+
+def export_upload_to(job, filename):
+    """A folder of its own per file: a name nobody can guess, and the
+    download name kept as it is."""
+    return f"exports/{uuid.uuid4().hex}/{filename}"
+
+
 class ExportJob(models.Model):
     """An export too long for a request, made by a background task
-    (documents/jobs.py). The file is kept in the database, not on disk:
-    the worker and the web server then need to share nothing but the database."""
+    (documents/jobs.py). Its file goes to Django's storage (MEDIA_ROOT on
+    local disk by default) and is kept until `expires_at`, when `manage.py
+    prune_exports` deletes it with the row. `kind` is the identifier of its
+    exporter in documents/registry.py, which gives its name and format."""
 
     round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=32, choices=ExportKind.choices)
+    kind = models.CharField(max_length=64)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=export_expiry)
     status = models.CharField(
         max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
     )
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     filename = models.CharField(max_length=200, blank=True)
-    content = models.BinaryField(blank=True, default=b"", editable=False)
+    file = models.FileField(upload_to=export_upload_to, max_length=300, blank=True)
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["expires_at"], name="exportjob_expires_at")]
 
     def __str__(self):
         return f"{self.kind} #{self.pk} ({self.status})"
@@ -533,3 +547,7 @@ class ExportJob(models.Model):
     @property
     def finished(self):
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+    @property
+    def expired(self):
+        return timezone.now() >= self.expires_at

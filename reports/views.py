@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from indicators.models import Indicator
 from indicators.numbers import ParseError
 from portal import permissions
+from portal.downloads import attachment, slug
 from reports import completeness, editing, notifications, rounds, selectors, synthesis, workflow
 from reports.forms import (
     ChildRoundForm,
@@ -518,18 +519,9 @@ def revision_download(request, pk, number, fmt):
     if fmt not in ("pdf", "xlsx"):
         raise Http404("No such format.")
     revision = get_object_or_404(report.revisions, number=number)
-    content, mime = (
-        (revision.pdf, "application/pdf")
-        if fmt == "pdf"
-        else (
-            revision.xlsx,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    )
-    response = HttpResponse(bytes(content), content_type=mime)
-    name = f"bao-cao-{report.unit.code}-{report.round.year}-lan-{number}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    content = revision.pdf if fmt == "pdf" else revision.xlsx
+    name = f"bao-cao-{slug(report.unit.code)}-{report.round.year}-lan-{number}.{fmt}"
+    return attachment(content, name)
 
 
 @login_required

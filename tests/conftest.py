@@ -24,6 +24,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_demo_data()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def media_root(tmp_path_factory):
+    """Files the portal writes (background exports) go to a folder of the run's
+    own, never into the clone's media/."""
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=str(root)):
+        yield root
+
+
 @pytest.fixture
 def demo(db):
     """The demo data, reloaded if a transactional test emptied the database."""

@@ -56,8 +56,6 @@ MARK = "x"
 IDENTITY_FIELDS = ("report", "round", "unit", "template", "template_version", "layout")
 _KEY_SALT = "reports.imports.offline.identity"
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 @dataclass(frozen=True)
 class SheetLayout:

@@ -4,13 +4,13 @@ server-side session, tied to the report and to a fingerprint of its state."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators.numbers import ParseError
 from portal import permissions
+from portal.downloads import attachment
 from reports.imports import offline, upload
 from reports.models import Report
 from reports.workflow import WorkflowError, may_edit
@@ -30,11 +30,7 @@ def _session_key(report):
 @login_required
 def offline_download(request, pk):
     report = _report(request, pk)
-    response = HttpResponse(
-        offline.offline_template(report), content_type=offline.XLSX_CONTENT_TYPE
-    )
-    response["Content-Disposition"] = f'attachment; filename="{offline.offline_filename(report)}"'
-    return response
+    return attachment(offline.offline_template(report), offline.offline_filename(report))
 
 
 def _upload_page(request, report, status=200):

@@ -58,7 +58,7 @@ def chau_thanh_pdf(as_user, tmp_path_factory):
         response = as_user("syt").get(reverse("report-pdf", args=[chau_thanh().pk]))
         assert response.status_code == 200
         path = tmp_path_factory.mktemp("pdf") / "chau-thanh.pdf"
-        path.write_bytes(response.content)
+        path.write_bytes(response.getvalue())
         _downloaded.update(path=path, response=response)
     return _downloaded["path"]
 

@@ -47,7 +47,7 @@ def download(client, url):
     assert response["Content-Type"] == XLSX
     disposition = response["Content-Disposition"]
     assert disposition.startswith('attachment; filename="') and disposition.isascii()
-    return response.content
+    return response.getvalue()
 
 
 def workbook(content):

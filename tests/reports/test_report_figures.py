@@ -111,7 +111,7 @@ def upload_free_download(report):
     client.force_login(user("syt"))
     response = client.get(f"/reports/{report.pk}/pdf/")
     assert response.status_code == 200
-    return response.content
+    return response.getvalue()
 
 
 def test_a_six_month_report_states_its_own_figures_with_their_period(accepted):
@@ -249,7 +249,7 @@ def test_a_reviewer_reopens_an_accepted_report_and_the_accepted_revision_stays_p
     accepted, client
 ):
     client.force_login(user("syt"))
-    kept_pdf = client.get(f"/reports/{accepted.pk}/pdf/").content
+    kept_pdf = client.get(f"/reports/{accepted.pk}/pdf/").getvalue()
     assert client.post(f"/reports/{accepted.pk}/reopen/", {"reason": ""}).status_code in (
         302,
         422,
@@ -270,7 +270,10 @@ def test_a_reviewer_reopens_an_accepted_report_and_the_accepted_revision_stays_p
     assert next(r for r in cell if r.code == "877").cells[insurance.pk].source != "own"
     # The unit revises; the accepted revision is still there, as it was.
     editing.save_cell(report, insurance, "actual", "91,5", user("chauthanh"))
-    assert client.get(f"/reports/{report.pk}/revisions/1.pdf").content == kept_pdf
+    kept = client.get(f"/reports/{report.pk}/revisions/1.pdf")
+    assert kept.getvalue() == kept_pdf
+    assert kept["Cache-Control"] == "private, no-store"
+    assert kept["Content-Disposition"] == 'attachment; filename="bao-cao-877-2020-lan-1.pdf"'
     page = client.get(f"/reports/{report.pk}/").content.decode()
     assert 'id="revisions"' in page and "Sai số liệu tiêm chủng" in page
     assert client.get(f"/reports/{report.pk}/revisions/1.doc").status_code == 404

@@ -1381,7 +1381,7 @@ def test_html_and_formulas_come_out_as_text_in_the_pdf_and_the_workbook(post_as,
     assert_not_500(pdf)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "r.pdf"
-        path.write_bytes(pdf.content)
+        path.write_bytes(pdf.getvalue())
         printed = subprocess.run(
             ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
         ).stdout
@@ -1389,7 +1389,7 @@ def test_html_and_formulas_come_out_as_text_in_the_pdf_and_the_workbook(post_as,
 
     xlsx = client.get(f"/reports/{report.pk}/xlsx/")
     assert_not_500(xlsx)
-    workbook = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx.getvalue()))
     found = [
         cell
         for ws in workbook

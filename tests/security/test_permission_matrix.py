@@ -32,6 +32,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Max
 from django.test import Client
@@ -53,7 +54,6 @@ from portal.models import Directive, ReportingUnit
 from reports.models import (
     DisseminationRow,
     ExportJob,
-    ExportKind,
     ExportStatus,
     IssuedDocument,
     Report,
@@ -148,16 +148,16 @@ def movement(o):
 def export_job(o):
     """A finished roll-up of the round, started by the province's reviewer: made
     in the request's savepoint (kwargs are computed there) and rolled back with it."""
-    job = ExportJob.objects.create(
+    job = ExportJob(
         round=o.round,
-        kind=ExportKind.ROUND_ROLLUP_XLSX,
+        kind="round-rollup-background",
         requested_by=get_user_model().objects.get(username="syt"),
         status=ExportStatus.DONE,
         done=1,
         total=1,
         filename="tong-hop.xlsx",
-        content=b"PK\x03\x04",
     )
+    job.file.save(job.filename, ContentFile(b"PK\x03\x04"))  # in the run's MEDIA_ROOT
     return {"job_pk": job.pk}
 
 
@@ -348,16 +348,23 @@ DECISIONS = {
         kwargs=lambda o: {"pk": o.report.pk, "comment_pk": o.comment.pk},
         changes=EDITORS,
     ),
-    # documents/urls.py: the downloads
-    "report-pdf": Decision(UNIT_200, UNIT_200, kwargs=report),
-    "report-xlsx": Decision(UNIT_200, UNIT_200, kwargs=report),
-    "round-rollup-xlsx": Decision(REVIEW_200, REVIEW_200, kwargs=round_),
-    "round-completeness-xlsx": Decision(REVIEW_200, REVIEW_200, kwargs=round_),
+    # documents/urls.py: the downloads, all through documents.views.download; who
+    # may run each export is its exporter's (documents/registry.py, whose every
+    # export and format tests/exports/test_registry.py runs as each user)
+    "export-download": Decision(
+        UNIT_200,
+        GET_ONLY,
+        kwargs=lambda o: {"identifier": "report", "pk": o.report.pk, "fmt": "pdf"},
+    ),
+    "report-pdf": Decision(UNIT_200, GET_ONLY, kwargs=report),
+    "report-xlsx": Decision(UNIT_200, GET_ONLY, kwargs=report),
+    "round-rollup-xlsx": Decision(REVIEW_200, GET_ONLY, kwargs=round_),
+    "round-completeness-xlsx": Decision(REVIEW_200, GET_ONLY, kwargs=round_),
     # documents/urls.py: the background exports, the province's reviewer's own
     "round-export-start": Decision(
         NOT_GET,
         statuses(LOGIN, 404, 404, 404, 302),  # to the job's page
-        kwargs=lambda o: {"pk": o.round.pk, "kind": ExportKind.ROUND_ROLLUP_XLSX},
+        kwargs=lambda o: {"pk": o.round.pk, "kind": "round-rollup-background"},
         changes=REVIEWER,
     ),
     "export-job": Decision(REVIEW_200, GET_ONLY, kwargs=export_job),

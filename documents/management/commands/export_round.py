@@ -1,39 +1,14 @@
-"""The official PDFs of a round's reports, in one zip: `export_round 3 -o round.zip`."""
+"""A round's exports to a file, by default the official PDFs of its reports in
+one zip: `export_round 3 -o round.zip`, `export_round 3 --export round-rollup -o r.xlsx`."""
 
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-
-from documents.jobs import write_round_zip
-from reports.models import ReportingRound
+from documents import registry
+from documents.management.exporting import ExportCommand
 
 
-class Command(BaseCommand):
+class Command(ExportCommand):
     help = (
-        "Write a zip with the official PDF of every report of a round that has been "
-        "started (not those still 'not started'), one file per unit, named by its code and name."
+        "Write a round (by id) to a file through one of its exports (documents/registry.py); "
+        "by default a zip with the official PDF of every report started, one file per unit."
     )
-
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "round_id", type=int, help="the round's id (as in /reports/rounds/<id>/)"
-        )
-        parser.add_argument("-o", "--output", required=True, help="the zip file to write")
-
-    def handle(self, *args, round_id, output, **options):
-        round_ = ReportingRound.objects.filter(pk=round_id).first()
-        if round_ is None:
-            raise CommandError(f"There is no round {round_id}.")
-        path = Path(output)
-        try:
-            with path.open("wb") as f:
-                reports = write_round_zip(round_, f)
-        except OSError as e:
-            path.unlink(missing_ok=True)
-            raise CommandError(f"Cannot write {path}: {e.strerror or e}") from e
-        except BaseException:
-            path.unlink(missing_ok=True)  # never leave half a zip that looks complete
-            raise
-        for report in reports:
-            self.stdout.write(f"  {report.unit.code} {report.unit.name}")
-        self.stdout.write(f"{len(reports)} report(s) of “{round_}” written to {path}.")
+    subject = registry.ROUND
+    default_export = "round-pdfs"
