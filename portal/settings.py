@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "portal",
     "indicators",
     "reports",
+    "movements",
     "documents",
 ]
 

@@ -9,9 +9,9 @@ from django.db import connection
 DEMO_LOADERS = [
     ("portal.demo", "load"),
     ("indicators.demo", "load"),
-    ("indicators.demo_movements", "load"),
+    ("movements.demo", "load"),
     ("reports.demo", "load"),
-    ("indicators.demo_movements", "load_award_list"),
+    ("movements.demo", "load_award_list"),
 ]
 
 
