@@ -170,6 +170,3 @@ class PeriodKind(models.TextChoices):
     Q3 = "Q3", _("Quarter 3")
     Q4 = "Q4", _("Quarter 4")
     REVIEW = "R", _("Multi-year review")
-
-
-from indicators.models_movements import *  # noqa: E402,F401,F403

@@ -52,7 +52,19 @@ INSTALLED_APPS = [
     "portal",
     "indicators",
     "reports",
+    "movements",
     "documents",
+]
+
+# The demo's loaders (`manage.py load_demo`), in the order their data depend on
+# each other: the award list checks standings, which read the figures of reports.
+# Named here, at the project level, so that portal's command imports no app above it.
+DEMO_LOADERS = [
+    ("portal.demo", "load"),
+    ("indicators.demo", "load"),
+    ("movements.demo", "load"),
+    ("reports.demo", "load"),
+    ("movements.demo", "load_award_list"),
 ]
 
 MIDDLEWARE = [

@@ -2,12 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from documents.urls import award_list_urlpatterns
+from movements.home import home
 from portal import views
 from portal.forms import LoginForm
 from reports import rollup_views
 
+# The project's URLconf, above every app: it may route to any of them.
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The home page shows reports and movements, so it lives in movements (movements/home.py).
+    path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
     path("directives/", views.directive_list, name="directive-list"),
@@ -30,7 +34,9 @@ urlpatterns = [
     ),
     # The roll-up reads the official series from reports (reports/figures.py).
     path("indicators/rollup/", rollup_views.rollup_page, name="rollup"),
-    path("indicators/", include("indicators.urls")),
+    path("indicators/movements/", include("movements.urls")),
+    # The award list's PDF and Excel, beside the movement pages they are downloaded from.
+    path("indicators/movements/", include(award_list_urlpatterns)),
     # The documents layer (documents/urls.py) serves every printed form and download.
     path("reports/", include("documents.urls")),
     path("reports/", include("reports.urls")),

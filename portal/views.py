@@ -23,24 +23,6 @@ def healthz(request):
 
 
 @login_required
-def home(request):
-    from indicators.standing import movements_for
-    from reports.selectors import home_lists
-
-    memberships = permissions.memberships(request.user)
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "memberships": memberships,
-            "top_units": permissions.top_units(request.user),
-            "my_movements": movements_for(request.user),
-            **home_lists(request.user),
-        },
-    )
-
-
-@login_required
 def unit_detail(request, pk):
     unit = permissions.get_unit_for_user(request.user, pk)
     children = list(unit.children())

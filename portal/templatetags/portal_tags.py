@@ -1,6 +1,6 @@
 from django import template
 
-from indicators.numbers import format_number
+from portal.numbers import format_number
 
 register = template.Library()
 

@@ -31,7 +31,7 @@ from django.test import Client
 from django.utils import translation
 
 from indicators.models import Indicator, Target
-from indicators.models_movements import (
+from movements.models import (
     AwardKind,
     AwardProposal,
     Declaration,

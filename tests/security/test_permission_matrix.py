@@ -40,7 +40,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from indicators.models import Indicator, Target
-from indicators.models_movements import (
+from movements.models import (
     AwardKind,
     AwardProposal,
     Declaration,
@@ -49,7 +49,7 @@ from indicators.models_movements import (
     Movement,
     Participation,
 )
-from indicators.standing import propose_award
+from movements.standing import propose_award
 from portal.models import Directive, ReportingUnit
 from reports.models import (
     DisseminationRow,
@@ -194,8 +194,9 @@ DECISIONS = {
     "logout": Decision(everyone(405), everyone(302)),
     "password_change": Decision(LOGGED_IN_200, LOGGED_IN_200),  # an empty form: errors
     "password_change_done": Decision(LOGGED_IN_200, NOT_GET),
-    # indicators/urls.py
+    # portal/urls.py (reports/rollup_views.py)
     "rollup": Decision(UNIT_200, UNIT_200, query=lambda o: {"unit": o.unit.pk}),
+    # movements/urls.py
     "movement-list": Decision(LOGGED_IN_200, LOGGED_IN_200),
     "movement-detail": Decision(UNIT_200, UNIT_200, kwargs=movement),
     "movement-declare": Decision(
@@ -227,6 +228,7 @@ DECISIONS = {
         kwargs=lambda o: {"pk": o.movement.pk, "award_pk": o.award.pk},
         changes=REVIEWER,
     ),
+    # documents/urls.py (award_list_urlpatterns)
     "movement-awards-pdf": Decision(UNIT_200, UNIT_200, kwargs=movement),
     "movement-awards-xlsx": Decision(UNIT_200, UNIT_200, kwargs=movement),
     # reports/urls.py
@@ -513,7 +515,7 @@ def objs(demo):
     )
 
 
-PROJECT_APPS = ("auth", "portal", "indicators", "reports")
+PROJECT_APPS = ("auth", "portal", "indicators", "reports", "movements")
 
 
 def snapshot(o):

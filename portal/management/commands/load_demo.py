@@ -4,19 +4,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-# Each app's demo loader, in the order their data depend on each other: the
-# award list checks standings, which read the figures of reports.
-DEMO_LOADERS = [
-    ("portal.demo", "load"),
-    ("indicators.demo", "load"),
-    ("indicators.demo_movements", "load"),
-    ("reports.demo", "load"),
-    ("indicators.demo_movements", "load_award_list"),
-]
-
 
 def load_demo_data():
-    for module, function in DEMO_LOADERS:
+    # Each app's loader, in the order settings.DEMO_LOADERS gives (the project
+    # level names the apps; portal, below them all, does not).
+    for module, function in settings.DEMO_LOADERS:
         getattr(import_module(module), function)()
         # Fresh tables have no planner statistics until autovacuum gets to
         # them, and without them PostgreSQL plans the official series' "a

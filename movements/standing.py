@@ -34,7 +34,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators.achievement import Status, evaluate
-from indicators.models_movements import (
+from indicators.numbers import EMPTY, format_number, format_reading
+from indicators.values import reading_of
+from movements.models import (
     AwardKind,
     AwardProposal,
     Checkpoint,
@@ -43,14 +45,11 @@ from indicators.models_movements import (
     Movement,
     Participation,
 )
-from indicators.numbers import EMPTY, format_number, format_reading
-from indicators.values import reading_of
 from portal import permissions
 from portal.models import ReportingUnit
 
-# Standings read the official series from reports (accepted reports' figures).
-# Movements are to leave this app for their own, above reports (DESIGN.md).
-from reports.figures import official_values  # noqa: E402,I001
+# Standings read the official series (accepted reports' figures): movements sit above reports.
+from reports.figures import official_values
 
 
 class Mark(models.TextChoices):

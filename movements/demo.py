@@ -12,7 +12,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from indicators.models import Indicator
-from indicators.models_movements import (
+from indicators.numbers import parse
+from indicators.values import target_fields
+from movements.models import (
     AwardKind,
     AwardProposal,
     Checkpoint,
@@ -21,9 +23,7 @@ from indicators.models_movements import (
     Movement,
     Participation,
 )
-from indicators.numbers import parse
-from indicators.standing import declare, propose_award
-from indicators.values import target_fields
+from movements.standing import declare, propose_award
 from portal.demo import read_fixture, upsert
 from portal.models import Directive, ReportingUnit
 

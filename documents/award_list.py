@@ -24,7 +24,7 @@ from documents.excel import (
     page_setup,
 )
 from documents.pdf import ascii_slug, date_line, html_to_pdf
-from indicators.standing import award_list
+from movements.standing import award_list
 from portal.models import UnitKind
 
 TEMPLATE = "documents/award_list.html"

@@ -17,27 +17,27 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from indicators import demo_movements
-from indicators.models import (
+from indicators.models import Indicator
+from indicators.numbers import parse
+from indicators.values import target_fields
+from movements import demo as demo_movements
+from movements.models import (
     AwardKind,
     AwardProposal,
     Checkpoint,
     Declaration,
-    Indicator,
     KeyTarget,
     KeyTargetKind,
     Movement,
     Participation,
 )
-from indicators.numbers import parse
-from indicators.standing import (
+from movements.standing import (
     Mark,
     declare,
     movements_for,
     propose_award,
     standing,
 )
-from indicators.values import target_fields
 from portal.models import Membership, ReportingUnit, Role, UnitKind
 from reports import demo as reports_demo
 from tests.indicators.factories import add_child, add_root, fresh, put
@@ -365,8 +365,8 @@ def test_loading_the_demo_movement_twice_adds_nothing(hong_ngu):
 def test_the_admin_lists_movements_proposals_and_declarations(as_user, hong_ngu):
     client = as_user("admin")
     for model in ("movement", "awardproposal", "declaration"):
-        assert client.get(f"/admin/indicators/{model}/").status_code == 200
-    assert client.get(f"/admin/indicators/movement/{hong_ngu.pk}/change/").status_code == 200
+        assert client.get(f"/admin/movements/{model}/").status_code == 200
+    assert client.get(f"/admin/movements/movement/{hong_ngu.pk}/change/").status_code == 200
 
 
 # ------------------------------------------------------------------------- who sees what
@@ -474,7 +474,7 @@ def test_a_commune_reporter_declares_with_evidence(client, hong_ngu):
     # The commune's home list shows its own rank and share.
     mine = [m for m in movements_for(reporter) if m.movement == hong_ngu]
     assert mine and mine[0].mine[0].unit == commune and mine[0].mine[0].rank == 1
-    html = render_to_string("indicators/_my_movements.html", {"my_movements": mine})
+    html = render_to_string("movements/_my_movements.html", {"my_movements": mine})
     assert "Xã Phú Thuận B" in html and "100%" in html
 
 

@@ -1,28 +1,21 @@
 """Pages of emulation movements: the list, the standing at a checkpoint, the
-units' declarations, the award list and its downloads. The rules are in
-indicators/standing.py; who may see what is decided there and in portal/permissions.py."""
+units' declarations and the award list. The rules are in movements/standing.py;
+who may see what is decided there and in portal/permissions.py. The award
+list's PDF and Excel are served by the documents layer (documents/award_views.py)."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from indicators import movement_export
-from indicators.models_movements import (
-    AwardKind,
-    AwardProposal,
-    Checkpoint,
-    Declaration,
-    KeyTargetKind,
-)
-from indicators.standing import (
+from movements.forms import AwardForm, DeclarationForm
+from movements.models import AwardProposal, Checkpoint, Declaration, KeyTargetKind
+from movements.standing import (
     award_list,
     current_checkpoint,
     declarable_units,
@@ -33,8 +26,6 @@ from indicators.standing import (
     propose_award,
     standing,
 )
-from portal.models import ReportingUnit
-from reports.forms import CleanTextField, PlainTextField
 
 
 def _checkpoint(request, movement):
@@ -48,9 +39,7 @@ def _detail_url(movement, checkpoint):
 
 @login_required
 def movement_list(request):
-    return render(
-        request, "indicators/movement_list.html", {"my_movements": movements_for(request.user)}
-    )
+    return render(request, "movements/list.html", {"my_movements": movements_for(request.user)})
 
 
 @login_required
@@ -60,7 +49,7 @@ def movement_detail(request, pk):
     rows = standing(movement, checkpoint)
     return render(
         request,
-        "indicators/movement_detail.html",
+        "movements/detail.html",
         {
             "movement": movement,
             "checkpoint": checkpoint,
@@ -77,40 +66,6 @@ def movement_detail(request, pk):
 
 
 # ---------------------------------------------------------------------------- declarations
-
-ANSWERS = [
-    ("", gettext_lazy("Not declared")),
-    ("yes", gettext_lazy("Yes")),
-    ("no", gettext_lazy("No")),
-]
-
-
-class DeclarationForm(forms.Form):
-    """One answer and its evidence per yes/no key target."""
-
-    def __init__(self, statements, declarations, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.statements = statements
-        for target in statements:
-            current = declarations.get(target.pk)
-            self.fields[f"answer_{target.pk}"] = forms.ChoiceField(
-                label=target.label,
-                choices=ANSWERS,
-                required=False,
-                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-                initial=("yes" if current.holds else "no") if current else "",
-            )
-            self.fields[f"evidence_{target.pk}"] = CleanTextField(
-                label=_("Evidence"),
-                required=False,
-                max_length=4000,
-                widget=forms.Textarea(attrs={"rows": 3}),
-                initial=current.evidence if current else "",
-            )
-
-    def pairs(self):
-        """(key target, answer field, evidence field) for the template."""
-        return [(t, self[f"answer_{t.pk}"], self[f"evidence_{t.pk}"]) for t in self.statements]
 
 
 @login_required
@@ -153,7 +108,7 @@ def movement_declare(request, pk, unit_pk):
             return redirect(_detail_url(movement, checkpoint))
     return render(
         request,
-        "indicators/movement_declare.html",
+        "movements/declare.html",
         {
             "movement": movement,
             "unit": unit,
@@ -166,53 +121,6 @@ def movement_declare(request, pk, unit_pk):
 
 
 # ---------------------------------------------------------------------------------- awards
-
-
-class _UnitChoice(forms.ModelChoiceField):
-    def __init__(self, *args, labels=None, **kwargs):
-        self.labels = labels or {}
-        super().__init__(*args, **kwargs)
-
-    def label_from_instance(self, obj):
-        return self.labels.get(obj.pk, obj.name)
-
-
-class AwardForm(forms.Form):
-    """A line of the award list. The rules (quota, 100%) are checked by
-    standing.propose_award, whose errors land beside these fields."""
-
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Award for"),
-        choices=AwardKind.choices,
-        initial=AwardKind.COLLECTIVE,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-    )
-    unit = _UnitChoice(label=gettext_lazy("Unit"), queryset=ReportingUnit.objects.none())
-    person_name = PlainTextField(
-        label=gettext_lazy("Full name (individuals)"), max_length=200, required=False
-    )
-    person_title = PlainTextField(
-        label=gettext_lazy("Job title (individuals)"), max_length=200, required=False
-    )
-    reason = CleanTextField(
-        label=gettext_lazy("Achievement"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, movement, rows, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        labels = {
-            r.unit.pk: _("%(unit)s — %(share)s%% of key targets at year end")
-            % {"unit": r.unit.name, "share": r.share_display}
-            for r in rows
-        }
-        labels[movement.unit_id] = movement.unit.name
-        unit_ids = [movement.unit_id, *(r.unit.pk for r in rows)]
-        field = self.fields["unit"]
-        field.queryset = ReportingUnit.objects.filter(pk__in=unit_ids).order_by("path")
-        field.labels = labels
 
 
 def _awards_context(movement, rows, form):
@@ -255,7 +163,7 @@ def movement_awards(request, pk):
             return redirect("movement-awards", pk=movement.pk)
     return render(
         request,
-        "indicators/movement_awards.html",
+        "movements/awards.html",
         _awards_context(movement, rows, form),
         status=400 if form is not None and form.errors else 200,
     )
@@ -270,31 +178,3 @@ def movement_award_withdraw(request, pk, award_pk):
     get_object_or_404(AwardProposal, pk=award_pk, movement=movement).delete()
     messages.success(request, _("Removed from the award list."))
     return redirect("movement-awards", pk=movement.pk)
-
-
-def _download(content, content_type, name):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    # The list changes with every proposal: a cached copy would be out of date.
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@login_required
-def movement_awards_pdf(request, pk):
-    movement = get_movement_for_user(request.user, pk)
-    return _download(
-        movement_export.award_list_pdf(movement),
-        "application/pdf",
-        movement_export.filename(movement, "pdf"),
-    )
-
-
-@login_required
-def movement_awards_xlsx(request, pk):
-    movement = get_movement_for_user(request.user, pk)
-    return _download(
-        movement_export.award_list_workbook(movement),
-        movement_export.XLSX_MIME_TYPE,
-        movement_export.filename(movement, "xlsx"),
-    )

@@ -5,10 +5,11 @@ year, names its key targets and the units that take part, and rewards the
 units that meet every target. Key targets are either indicator targets with a
 comparator ("≤ 11,88", "< 1", "≥ 91", "1/1"), evaluated from the units'
 reported values, or yes/no statements ("no major food poisoning") that each
-unit declares with evidence. The rules live in indicators/standing.py.
+unit declares with evidence. The rules live in movements/standing.py.
 
-Imported at the end of indicators/models.py: Django finds an app's models in
-its models module only.
+The models were born in the indicators app and keep its tables
+(`indicators_movement`, …, and their history tables): moving them here
+changed no row (movements/migrations/0001_initial.py).
 """
 
 from django.conf import settings
@@ -19,17 +20,6 @@ from simple_history.models import HistoricalRecords
 from indicators.models import Indicator
 from indicators.numbers import Comparator, Reading
 from portal.models import Directive, ReportingUnit
-
-__all__ = [
-    "AwardKind",
-    "AwardProposal",
-    "Checkpoint",
-    "Declaration",
-    "KeyTarget",
-    "KeyTargetKind",
-    "Movement",
-    "Participation",
-]
 
 
 class Checkpoint(models.TextChoices):
@@ -65,9 +55,10 @@ class Movement(models.Model):
     quota_individuals = models.PositiveSmallIntegerField(
         _("individuals to reward"), default=0, help_text=_("At most this many individuals.")
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="indicators_historicalmovement")
 
     class Meta:
+        db_table = "indicators_movement"
         verbose_name = _("emulation movement")
         verbose_name_plural = _("emulation movements")
         ordering = ["-year", "title"]
@@ -92,9 +83,10 @@ class Participation(models.Model):
         on_delete=models.PROTECT,
         related_name="movement_participations",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="indicators_historicalparticipation")
 
     class Meta:
+        db_table = "indicators_participation"
         verbose_name = _("participating unit")
         verbose_name_plural = _("participating units")
         constraints = [
@@ -148,9 +140,10 @@ class KeyTarget(models.Model):
         blank=True,
         help_text=_("For example ≤ 11,88 or 1/1; empty for a yes/no target."),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="indicators_historicalkeytarget")
 
     class Meta:
+        db_table = "indicators_keytarget"
         verbose_name = _("key target")
         verbose_name_plural = _("key targets")
         ordering = ["movement", "position"]
@@ -215,9 +208,10 @@ class Declaration(models.Model):
         related_name="+",
     )
     declared_at = models.DateTimeField(_("declared at"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="indicators_historicaldeclaration")
 
     class Meta:
+        db_table = "indicators_declaration"
         verbose_name = _("declaration")
         verbose_name_plural = _("declarations")
         constraints = [
@@ -263,9 +257,10 @@ class AwardProposal(models.Model):
         related_name="+",
     )
     proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="indicators_historicalawardproposal")
 
     class Meta:
+        db_table = "indicators_awardproposal"
         verbose_name = _("award proposal")
         verbose_name_plural = _("award proposals")
         ordering = ["movement", "kind", "pk"]
