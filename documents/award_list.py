@@ -14,7 +14,6 @@ from django.template.loader import render_to_string
 from documents.excel import (
     CENTRE,
     HEADER,
-    MIME_TYPE,
     PLAIN,
     TEXT,
     TITLE,
@@ -23,15 +22,15 @@ from documents.excel import (
     column_widths,
     page_setup,
 )
-from documents.pdf import ascii_slug, date_line, html_to_pdf
+from documents.pdf import date_line, html_to_pdf
 from movements.standing import award_list
+from portal.downloads import slug
 from portal.models import UnitKind
 
 TEMPLATE = "documents/award_list.html"
 DOC_TYPE = "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG"
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
-XLSX_MIME_TYPE = MIME_TYPE
 
 # What a unit's name starts with, and what its place name in a date line drops.
 _KIND_WORDS = ("Thành phố", "Thị xã", "Thị trấn", "Huyện", "Tỉnh", "Quận", "Phường", "Xã")
@@ -92,7 +91,7 @@ def award_list_pdf(movement):
 def filename(movement, extension):
     """ "khen-thuong-huyen-hong-ngu-2021-7.pdf": ASCII, and the movement's id keeps
     two movements of a unit and year apart."""
-    return f"khen-thuong-{ascii_slug(movement.unit.name)}-{movement.year}-{movement.pk}.{extension}"
+    return f"khen-thuong-{slug(movement.unit.name)}-{movement.year}-{movement.pk}.{extension}"
 
 
 # ------------------------------------------------------------------------------ Excel

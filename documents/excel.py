@@ -27,11 +27,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.achievement import Status
-from portal.downloads import MIME_TYPES
 
-# TODO(merge, issue 11): indicators/movement_export.py still imports this name; it
-# goes with the award list's move (the one table: portal.downloads.MIME_TYPES).
-MIME_TYPE = MIME_TYPES["xlsx"]
 FONT_NAME = "Times New Roman"  # the seed's font; Liberation Serif stands in where it is absent
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FILLS = {

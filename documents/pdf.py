@@ -281,11 +281,6 @@ def report_pdf(report, font_config=None):
     return html_to_pdf(render_html(report), font_config)
 
 
-# TODO(merge, issue 11): indicators/movement_export.py still imports this name;
-# it goes with the award list's move to documents/award_list.py.
-ascii_slug = slug
-
-
 def pdf_filename(report):
     """An ASCII-safe file name: "BC-877-huyen-chau-thanh-2020.pdf"."""
     name = slug(report.unit.name) or "bao-cao"

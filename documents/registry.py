@@ -19,9 +19,11 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from documents import rollup_xlsx
+from documents import award_list, rollup_xlsx
 from documents.pdf import pdf_filename
 from documents.revisions import printed_pdf, printed_xlsx
+from movements.models import Movement
+from movements.standing import get_movement_for_user
 from portal import permissions
 from portal.downloads import MIME_TYPES, slug
 from reports.figures import Counted
@@ -43,9 +45,14 @@ class Subject:
     name: str
     queryset: Callable[[], Any]
     action: str = "view"
+    # Where an app has its own rule of who sees an object (a movement's
+    # visibility), the rule itself: (user, pk) → the object, or Http404.
+    finder: Callable[[Any, int], Any] | None = None
 
     def get_for_user(self, user, pk):
         """The object if `user` may export it; Http404 otherwise (missing or not theirs alike)."""
+        if self.finder is not None:
+            return self.finder(user, pk)
         return permissions.get_for_user(user, self.queryset(), pk, self.action)
 
 
@@ -227,5 +234,26 @@ register(
         background=True,
     )
 )
-# TODO(merge, issue 11): the award list of a movement (documents/award_list.py,
-# pdf and xlsx, subject: a movement, whoever may view it) registers here.
+
+
+# ------------------------------------------------------------------------- a movement
+
+# A movement: whoever sees it (movements/standing.py), as its pages.
+MOVEMENT = Subject("movement", lambda: Movement.objects.all(), finder=get_movement_for_user)
+
+
+def award_list_files(movement, fmt, options, progress):
+    if fmt == "pdf":
+        return award_list.filename(movement, "pdf"), award_list.award_list_pdf(movement)
+    return award_list.filename(movement, "xlsx"), award_list.award_list_workbook(movement)
+
+
+register(
+    Exporter(
+        identifier="award-list",
+        verbose_name=_("Award list of the movement (PDF, Excel)"),
+        subject=MOVEMENT,
+        formats=("pdf", "xlsx"),
+        render=award_list_files,
+    )
+)

@@ -7,7 +7,6 @@ named in the route)."""
 
 from django.urls import path
 
-from documents import award_views
 from documents.job_views import (
     export_job,
     export_job_file,
@@ -44,9 +43,9 @@ urlpatterns = [
     path("exports/<int:job_pk>/file", export_job_file, name="export-job-file"),
 ]
 
-# The award list of an emulation movement (documents/award_views.py), included by
+# The award list of an emulation movement (the "award-list" export), included by
 # portal/urls.py under /indicators/movements/, beside the movement's pages.
 award_list_urlpatterns = [
-    path("<int:pk>/awards.pdf", award_views.movement_awards_pdf, name="movement-awards-pdf"),
-    path("<int:pk>/awards.xlsx", award_views.movement_awards_xlsx, name="movement-awards-xlsx"),
+    _download("<int:pk>/awards.pdf", "award-list", "pdf", "movement-awards-pdf"),
+    _download("<int:pk>/awards.xlsx", "award-list", "xlsx", "movement-awards-xlsx"),
 ]

@@ -1,7 +1,7 @@
 """Pages of emulation movements: the list, the standing at a checkpoint, the
 units' declarations and the award list. The rules are in movements/standing.py;
 who may see what is decided there and in portal/permissions.py. The award
-list's PDF and Excel are served by the documents layer (documents/award_views.py)."""
+list's PDF and Excel are served by the documents layer (documents/registry.py, "award-list")."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -13,6 +13,7 @@ from django.urls import resolve, reverse
 
 from documents import registry
 from documents.views import download
+from movements import demo as demo_movements
 from portal.downloads import MIME_TYPES, attachment, slug
 from reports.models import Report, ReportingRound
 
@@ -24,8 +25,12 @@ IMMEDIATE = sorted(
 )
 # Who may run each subject's exports, and someone who may not (tests/security/
 # test_permission_matrix.py has every kind of user on the named routes).
-MAY = {"report": ["chauthanh", "syt"], "round": ["syt"]}
-MAY_NOT = {"report": ["hongngu"], "round": ["chauthanh", "chauthanh.lead", "hongngu"]}
+MAY = {"report": ["chauthanh", "syt"], "round": ["syt"], "movement": ["hongngu", "syt"]}
+MAY_NOT = {
+    "report": ["hongngu"],
+    "round": ["chauthanh", "chauthanh.lead", "hongngu"],
+    "movement": ["chauthanh"],
+}
 
 
 def demo_round():
@@ -35,6 +40,8 @@ def demo_round():
 def subject_pk(exporter):
     if exporter.subject is registry.REPORT:
         return Report.objects.get(round=demo_round(), unit__code="877").pk
+    if exporter.subject is registry.MOVEMENT:
+        return demo_movements.load().pk  # seed 003's movement, as the demo has it
     return demo_round().pk
 
 
@@ -44,6 +51,8 @@ def url(identifier, fmt, pk):
 
 def test_the_registry_holds_each_export_once():
     assert IMMEDIATE == [
+        ("award-list", "pdf"),
+        ("award-list", "xlsx"),
         ("report", "pdf"),
         ("report", "xlsx"),
         ("round-completeness", "xlsx"),
@@ -97,6 +106,8 @@ def test_every_export_downloads_through_the_one_view(as_user, identifier, fmt):
         ("report-xlsx", "report", "xlsx"),
         ("round-rollup-xlsx", "round-rollup", "xlsx"),
         ("round-completeness-xlsx", "round-completeness", "xlsx"),
+        ("movement-awards-pdf", "award-list", "pdf"),
+        ("movement-awards-xlsx", "award-list", "xlsx"),
     ],
 )
 def test_the_pages_addresses_are_the_one_view_too(name, identifier, fmt):

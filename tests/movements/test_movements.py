@@ -513,7 +513,8 @@ def test_the_award_list_in_excel_is_times_new_roman_and_keeps_formulas_as_text(a
     response = as_user("syt").get(reverse("movement-awards-xlsx", args=[hong_ngu.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith(f'-2021-{hong_ngu.pk}.xlsx"')
-    ws = load_workbook(BytesIO(response.content)).active
+    content = response.getvalue()
+    ws = load_workbook(BytesIO(content)).active
     fonts = {c.font.name for row in ws.iter_rows() for c in row}
     assert fonts == {"Times New Roman"}
     values = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
@@ -524,7 +525,7 @@ def test_the_award_list_in_excel_is_times_new_roman_and_keeps_formulas_as_text(a
         cells = [c for row in ws.iter_rows() for c in row if c.value == payload]
         assert len(cells) == 2  # the name and the reason
         assert all(c.data_type == "s" and c.quotePrefix for c in cells)
-    with zipfile.ZipFile(BytesIO(response.content)) as archive:
+    with zipfile.ZipFile(BytesIO(content)) as archive:
         sheets = [archive.read(n).decode() for n in archive.namelist() if "worksheets/s" in n]
     assert not any("<f>" in xml for xml in sheets)
 
@@ -545,8 +546,9 @@ def pdf_text(content, tmp_path):
 
 def test_the_award_list_prints_as_an_official_document(as_user, hong_ngu, tmp_path):
     response = as_user("hongngu").get(reverse("movement-awards-pdf", args=[hong_ngu.pk]))
-    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
-    text = pdf_text(response.content, tmp_path)
+    content = response.getvalue()
+    assert response.status_code == 200 and content.startswith(b"%PDF-")
+    text = pdf_text(content, tmp_path)
     for line in (
         "UBND HUYỆN HỒNG NGỰ",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",

@@ -229,8 +229,8 @@ DECISIONS = {
         changes=REVIEWER,
     ),
     # documents/urls.py (award_list_urlpatterns)
-    "movement-awards-pdf": Decision(UNIT_200, UNIT_200, kwargs=movement),
-    "movement-awards-xlsx": Decision(UNIT_200, UNIT_200, kwargs=movement),
+    "movement-awards-pdf": Decision(UNIT_200, GET_ONLY, kwargs=movement),
+    "movement-awards-xlsx": Decision(UNIT_200, GET_ONLY, kwargs=movement),
     # reports/urls.py
     "report-list": Decision(LOGGED_IN_200, LOGGED_IN_200),
     "round-detail": Decision(REVIEW_200, REVIEW_200, kwargs=round_),
