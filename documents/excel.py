@@ -54,12 +54,17 @@ def set_text(cell, value):
     text after an edit. Control characters that XML cannot hold (pasted from
     Word) are dropped; openpyxl would refuse the whole workbook.
     """
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    text = clean_text(value)
     cell.value = text
     cell.data_type = "s"
     if text.startswith(FORMULA_STARTS):
         cell.quotePrefix = True
     return cell
+
+
+def clean_text(value):
+    """`value` as a string without the control characters XML cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
 def number_format(decimals, unit=""):
