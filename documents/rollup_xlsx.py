@@ -53,16 +53,22 @@ def write_rollup(table, units, title, subtitle, statuses=None):
     book.text(ws, 1, 0, subtitle, Look(italic=True, grid=False))
     for column, (status, colour) in enumerate(FILLS.items(), start=3):
         book.text(ws, 1, column, Status(status).label, Look(fill=colour))
+    # STT, name, unit and target span the names' and the codes' rows. In
+    # constant-memory mode a row is written out as soon as a later one is
+    # touched and a merge must start in a row not yet written out: the merges
+    # are declared first, with no value and no format so that they write no
+    # cell, and the cells are written after them, row by row.
+    for column in (0, 1, 2, target):
+        ws.merge_range(3, column, 4, column, None)
     names = ["STT", "Tên chỉ tiêu", "Đvt", *(row.name for row in units)]
     names.append(_("%(unit)s (total)") % {"unit": table.total.name})
     names.append(_("Target"))
     for column, name in enumerate(names):
         book.text(ws, 3, column, name, HEADER)
-    # Constant-memory mode writes a row out when a later one is touched: the
-    # names' row is complete before the merges, which write the codes' row's
-    # covered cells (with the header's borders) and so leave the names' row.
     for column in (0, 1, 2, target):
-        ws.merge_range(3, column, 4, column, names[column], book.format(HEADER))
+        # The covered cells keep the header's borders: Excel draws a merged
+        # range's border from its cells.
+        book.value(ws, 4, column, None, HEADER)
     for column, row in enumerate(columns, start=3):
         book.text(ws, 4, column, row.code, HEADER)
     if statuses is not None:
