@@ -46,7 +46,9 @@ def write_rollup(table, units, title, subtitle, statuses=None):
     target = width - 1  # the last column, counted from 0
     column_widths(ws, [6, 44, 8])
     ws.set_column(3, target, 14)
-    header_end = 6 if statuses is not None else 5  # the last header row, counted from 1
+    # Rows 1-6 (1-5 without the status line) are the header: the first
+    # indicator's row, counted from 0 as XlsxWriter counts.
+    header_end = 6 if statuses is not None else 5
     ws.freeze_panes(header_end, 3)
     page_setup(ws, width, landscape=True, title_rows=(3, header_end - 1), title_columns=(0, 2))
     book.text(ws, 0, 0, title, Look(bold=True, size=13, grid=False))
