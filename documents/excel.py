@@ -1,4 +1,5 @@
-"""Excel workbooks (openpyxl): a report's appendix, a round's roll-up and its completeness.
+"""Excel workbooks: the looks, the text rule and the page set-up every workbook shares,
+and `Book` (openpyxl), in which a report's appendix is written.
 
 Numbers are written as numbers with a display format ("#,##0.00"): Excel and
 LibreOffice show the decimal comma of the reader's locale, and the figures can
@@ -8,21 +9,23 @@ through `set_text`, so that nothing a user typed ever becomes a formula; the
 only formulas are the ratios this module builds itself.
 
 Each distinct look of a cell is one named style, made once per workbook
-(`Book`). The roll-up of a national round is 3,321 units × 100 indicators:
-it is written in openpyxl's write-only mode, row by row as it is produced,
-with one reused cell per style (`_stream`, `_ReusedCell`; bench/README.md,
-"exports: Excel roll-up"). The report's appendix is small and needs merged
-two-row headers: it uses the normal mode.
+(`Book`). The report's appendix is small and needs merged two-row headers,
+written in any order: openpyxl's normal mode. A round's roll-up (3,321 units ×
+100 indicators for a national round) is written as a stream by XlsxWriter
+(documents/xlsx_stream.py; bench/README.md, "exports: Excel roll-up") in the
+same looks. Neither uses a private name of either library.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
 from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+import xlsxwriter
+from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -52,12 +55,17 @@ def set_text(cell, value):
     text after an edit. Control characters that XML cannot hold (pasted from
     Word) are dropped; openpyxl would refuse the whole workbook.
     """
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    text = clean_text(value)
     cell.value = text
     cell.data_type = "s"
     if text.startswith(FORMULA_STARTS):
         cell.quotePrefix = True
     return cell
+
+
+def clean_text(value):
+    """`value` as a string without the control characters XML cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
 def number_format(decimals, unit=""):
@@ -89,20 +97,32 @@ DATE = Look(fmt="DD/MM/YYYY", align="center")
 _THIN = Side(style="thin")
 
 
+@cache
+def _blank_workbook():
+    """An empty workbook whose default font is the document's, as a file.
+
+    Blank cells, and what a reader types later into an empty cell, take a
+    workbook's default font (its first font and its "Normal" style). openpyxl
+    has no public way to change a new workbook's; a workbook it loads keeps
+    the file's. XlsxWriter writes that file with its `default_format_properties`.
+    """
+    out = BytesIO()
+    wb = xlsxwriter.Workbook(
+        out, {"default_format_properties": {"font_name": FONT_NAME, "font_size": 12}}
+    )
+    wb.add_worksheet()
+    wb.close()
+    return out.getvalue()
+
+
 class Book:
     """A workbook whose every cell, written or blank, is in Times New Roman."""
 
-    def __init__(self, write_only=False):
-        self.wb = Workbook(write_only=write_only)
-        if not write_only:
-            self.wb.remove(self.wb.active)
-        # Blank cells take the workbook's first font: make it the document's, so
-        # that what a reader types later into an empty cell matches the rest.
-        base = Font(name=FONT_NAME, size=12)
-        self.wb._fonts = IndexedList([base])
-        self.wb._named_styles["Normal"].font = base
+    def __init__(self):
+        self.wb = load_workbook(BytesIO(_blank_workbook()))  # about 4 ms
+        self.wb.remove(self.wb.active)
+        self.wb.properties.created = datetime.now(UTC)  # not the blank file's
         self._names = {}
-        self._arrays = {}
 
     def name(self, look):
         """The named style of `look`, added to the workbook the first time."""
@@ -119,23 +139,8 @@ class Book:
             )
             self.wb.add_named_style(style)
             self._names[look] = name
-            self._arrays[look] = style.as_tuple()
         return self._names[look]
 
-    def array(self, look):
-        if look not in self._arrays:
-            self.name(look)
-        return self._arrays[look]
-
-    # Write-only cells: placed at A1 as WriteOnlyCell places them, the sheet moves
-    # them where they are appended.
-    def cell(self, ws, value, look):
-        return Cell(ws, 1, 1, value, self.array(look))
-
-    def text(self, ws, value, look=TEXT):
-        return set_text(Cell(ws, 1, 1, None, self.array(look)), value)
-
-    # Cells of a normal worksheet.
     def put(self, ws, row, column, value, look):
         cell = ws.cell(row=row, column=column)
         cell.style = self.name(look)

@@ -4,23 +4,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.cell.cell import Cell
-from openpyxl.utils import get_column_letter
 
-from documents.excel import (
-    CENTRE,
-    DATE,
-    FILLS,
-    HEADER,
-    PLAIN,
-    TEXT,
-    Book,
-    Look,
-    column_widths,
-    number_format,
-    page_setup,
-    set_text,
-)
+from documents.excel import CENTRE, DATE, FILLS, HEADER, PLAIN, TEXT, Look, number_format
+from documents.xlsx_stream import StreamBook, column_widths, page_setup
 from indicators.achievement import Status
 from indicators.models import Indicator
 from reports import completeness
@@ -48,138 +34,89 @@ def _number_looks(decimals):
     }
 
 
-class _ReusedCell(Cell):
-    """A cell refilled with one figure after another, always in the same style.
-
-    openpyxl finds a written cell's style number by hashing its style twice;
-    over a national roll-up that is a tenth of the writing time. A cell whose
-    style never changes looks it up once."""
-
-    __slots__ = ("_style_number",)
-
-    def __init__(self, ws, style_array):
-        super().__init__(ws, 1, 1, None, style_array)
-        self._style_number = None
-
-    @property
-    def style_id(self):
-        if self._style_number is None:
-            self._style_number = Cell.style_id.fget(self)
-        return self._style_number
-
-    @property
-    def has_style(self):
-        return True
-
-
-def _stream(ws):
-    """Let `ws.append` write the cells it is given as they are.
-
-    A write-only sheet turns what is appended into cells in `_values_to_row`,
-    which handles a styled cell as an error to recover from (a ValueError whose
-    message formats the cell) and then makes a fresh cell for the next value.
-    Every cell of a roll-up is styled (font, format, fill): that path made a
-    3,321 × 100 roll-up 2.4 times as slow as the same values written bare
-    (bench/README.md, "exports: Excel roll-up"). This sheet's `_values_to_row`
-    is replaced by one that only places the cells, so everything appended to
-    it must be a cell or None. A row is written as soon as it is appended, so
-    a row may reuse one cell per style. openpyxl is pinned (3.1.5); the tests
-    and the bench read every cell back.
-    """
-
-    def place(cells, row_idx):
-        for column, cell in enumerate(cells, start=1):
-            if cell is not None:
-                cell.row = row_idx
-                cell.column = column
-                yield cell
-
-    ws._values_to_row = place
-
-
 def write_rollup(table, units, title, subtitle, statuses=None):
     """The roll-up sheet: one row per indicator of `table` (an `indicators.rollup.Rollup`),
     one column per row of `units` (some of the table's children), then the table's
     total and the target. A figure is green when it meets its target, red when it does
     not, grey when it cannot be compared; italics mark an estimate."""
-    book = Book(write_only=True)
-    ws = book.wb.create_sheet(_("Roll-up"))
-    _stream(ws)
+    book = StreamBook()
+    ws = book.wb.add_worksheet(_("Roll-up"))
     columns = (*units, table.total)
     width = 3 + len(columns) + 1
+    target = width - 1  # the last column, counted from 0
     column_widths(ws, [6, 44, 8])
-    data = ws.column_dimensions[get_column_letter(4)]
-    data.min, data.max, data.width = 4, width, 14
+    ws.set_column(3, target, 14)
+    # Rows 1-6 (1-5 without the status line) are the header: the first
+    # indicator's row, counted from 0 as XlsxWriter counts.
     header_end = 6 if statuses is not None else 5
-    ws.freeze_panes = f"D{header_end + 1}"
-    page_setup(ws, width, landscape=True, title_rows=f"4:{header_end}", title_columns="A:C")
-    ws.append([book.text(ws, title, Look(bold=True, size=13, grid=False))])
-    legend = [book.text(ws, subtitle, Look(italic=True, grid=False)), None, None]
-    legend += [book.text(ws, Status(s).label, Look(fill=c)) for s, c in FILLS.items()]
-    ws.append(legend)
-    ws.append([])
-    names = [book.text(ws, label, HEADER) for label in ("STT", "Tên chỉ tiêu", "Đvt")]
-    names += [book.text(ws, row.name, HEADER) for row in units]
-    names.append(book.text(ws, _("%(unit)s (total)") % {"unit": table.total.name}, HEADER))
-    names.append(book.text(ws, _("Target"), HEADER))
-    ws.append(names)
-    codes = [book.cell(ws, None, HEADER) for _column in range(3)]
-    codes += [book.text(ws, row.code, HEADER) for row in columns]
-    codes.append(book.cell(ws, None, HEADER))
-    ws.append(codes)
+    ws.freeze_panes(header_end, 3)
+    page_setup(ws, width, landscape=True, title_rows=(3, header_end - 1), title_columns=(0, 2))
+    book.text(ws, 0, 0, title, Look(bold=True, size=13, grid=False))
+    book.text(ws, 1, 0, subtitle, Look(italic=True, grid=False))
+    for column, (status, colour) in enumerate(FILLS.items(), start=3):
+        book.text(ws, 1, column, Status(status).label, Look(fill=colour))
+    # STT, name, unit and target span the names' and the codes' rows. In
+    # constant-memory mode a row is written out as soon as a later one is
+    # touched and a merge must start in a row not yet written out: the merges
+    # are declared first, with no value and no format so that they write no
+    # cell, and the cells are written after them, row by row.
+    for column in (0, 1, 2, target):
+        ws.merge_range(3, column, 4, column, None)
+    names = ["STT", "Tên chỉ tiêu", "Đvt", *(row.name for row in units)]
+    names.append(_("%(unit)s (total)") % {"unit": table.total.name})
+    names.append(_("Target"))
+    for column, name in enumerate(names):
+        book.text(ws, 3, column, name, HEADER)
+    for column in (0, 1, 2, target):
+        # The covered cells keep the header's borders: Excel draws a merged
+        # range's border from its cells.
+        book.value(ws, 4, column, None, HEADER)
+    for column, row in enumerate(columns, start=3):
+        book.text(ws, 4, column, row.code, HEADER)
     if statuses is not None:
         # Which report each column's figures come from, and in what state.
-        line = [book.cell(ws, None, CENTRE), book.text(ws, _("Report status")), None]
-        line += [book.text(ws, statuses.get(row.unit_id, ""), CENTRE) for row in units]
-        ws.append(line)
-    for column in (1, 2, 3, width):
-        letter = get_column_letter(column)
-        ws.merged_cells.add(f"{letter}4:{letter}5")
-    # (the status line, when there is one, is row 6; merged cells are
-    # declared before rows are streamed, so the ranges above stay rows 4-5)
-    plain_text = book.array(Look(align="right"))
-    column_cells = [row.cells for row in columns]
+        book.value(ws, 5, 0, None, CENTRE)
+        book.text(ws, 5, 1, _("Report status"))
+        for column, row in enumerate(units, start=3):
+            book.text(ws, 5, column, statuses.get(row.unit_id, ""), CENTRE)
 
-    def line(number, indicator):
-        yield book.cell(ws, number, CENTRE)
-        yield book.text(ws, indicator.name)
-        yield book.text(ws, indicator.unit_of_measure, CENTRE)
+    plain_text = Look(align="right")
+    column_cells = [row.cells for row in columns]
+    write_number, write_blank = ws.write_number, ws.write_blank
+    for row, indicator in enumerate(table.indicators, start=header_end):
+        book.value(ws, row, 0, row - header_end + 1, CENTRE)
+        book.text(ws, row, 1, indicator.name)
+        book.text(ws, row, 2, indicator.unit_of_measure, CENTRE)
         looks = _number_looks(indicator.decimals)
-        styles = {e: {s: book.array(x) for s, x in by.items()} for e, by in looks.items()}
-        # One cell per style, refilled for each figure: a row is written as it is appended.
-        reused = {e: {s: _ReusedCell(ws, x) for s, x in by.items()} for e, by in styles.items()}
+        formats = {e: {s: book.format(x) for s, x in by.items()} for e, by in looks.items()}
         key = indicator.pk
-        for cells in column_cells:
+        for column, cells in enumerate(column_cells, start=3):
             cell = cells[key]
             reading = cell.reading
             achievement = cell.achievement
             status = None if achievement is None else achievement.status
             kind = reading.kind
             if kind == "number":
-                out = reused[cell.estimate][status]
-                out.value = float(reading.value)
-                yield out
+                write_number(row, column, float(reading.value), formats[cell.estimate][status])
             elif kind == "empty":
-                out = reused[cell.estimate][status]
-                out.value = None
-                yield out
+                write_blank(row, column, None, formats[cell.estimate][status])
             else:
-                style = plain_text if status is None else styles[cell.estimate][status]
-                yield set_text(Cell(ws, 1, 1, None, style), cell.display)
-        yield _target_cell(book, ws, table.targets.get(key), indicator.decimals)
-
-    for number, indicator in enumerate(table.indicators, start=1):
-        ws.append(line(number, indicator))
+                look = plain_text if status is None else looks[cell.estimate][status]
+                book.text(ws, row, column, cell.display, look)
+        _target_cell(book, ws, row, target, table.targets.get(key), indicator.decimals)
     return book.save()
 
 
-def _target_cell(book, ws, target, decimals):
+def _target_cell(book, ws, row, column, target, decimals):
     if target is None:
-        return book.cell(ws, None, CENTRE)
+        book.value(ws, row, column, None, CENTRE)
+        return
     reading = target.reading()
     if reading.kind == "number":
-        return book.cell(ws, float(reading.value), Look(fmt=number_format(decimals), align="right"))
-    return book.text(ws, reading.text or target.text, Look(align="right"))
+        look = Look(fmt=number_format(decimals), align="right")
+        book.value(ws, row, column, float(reading.value), look)
+    else:
+        book.text(ws, row, column, reading.text or target.text, Look(align="right"))
 
 
 def rollup_workbook(round_, counted=None):
@@ -214,14 +151,14 @@ def completeness_workbook(round_, today=None):
     under the round's completeness and timeliness."""
     today = today or timezone.localdate()
     figures = completeness.round_completeness(round_, today)
-    book = Book(write_only=True)
-    ws = book.wb.create_sheet(_("Submissions"))
+    book = StreamBook()
+    ws = book.wb.add_worksheet(_("Submissions"))
     headers = ["STT", _("Code"), _("Unit"), _("Status"), _("Deadline"), _("Submitted on")]
     headers.append(_("Days late"))
     column_widths(ws, [6, 9, 36, 18, 13, 13, 11])
-    page_setup(ws, len(headers), title_rows="8:8")
-    ws.append([book.text(ws, round_.title, Look(bold=True, size=13, grid=False))])
-    ws.append([book.text(ws, _("As of %(date)s") % {"date": f"{today:%d/%m/%Y}"}, PLAIN)])
+    page_setup(ws, len(headers), title_rows=(7, 7))
+    book.text(ws, 0, 0, round_.title, Look(bold=True, size=13, grid=False))
+    book.text(ws, 1, 0, _("As of %(date)s") % {"date": f"{today:%d/%m/%Y}"}, PLAIN)
     percent = Look(fmt="0.0%", align="right")
     summary = [
         (_("Expected"), figures.expected, None),
@@ -229,25 +166,21 @@ def completeness_workbook(round_, today=None):
         (_("On time"), figures.on_time, figures.timeliness),
         (_("Late, not submitted"), figures.late_units, None),
     ]
-    for label, count, share in summary:
-        line = [book.text(ws, label, Look(bold=True)), book.cell(ws, count, CENTRE)]
+    for row, (label, count, share) in enumerate(summary, start=2):
+        book.text(ws, row, 0, label, Look(bold=True))
+        book.value(ws, row, 1, count, CENTRE)
         if share is not None:
-            line.append(book.cell(ws, float(share / Decimal(100)), percent))
-        ws.append(line)
-    ws.append([])
-    ws.append([book.text(ws, label, HEADER) for label in headers])
+            book.value(ws, row, 2, float(share / Decimal(100)), percent)
+    for column, label in enumerate(headers):
+        book.text(ws, 7, column, label, HEADER)
     late = Look(fill=FILLS[Status.NOT_ACHIEVED])
-    for number, line in enumerate(figures.lines, start=1):
+    for row, line in enumerate(figures.lines, start=8):
         flag = late if line.late and not line.submitted_on else None
-        ws.append(
-            [
-                book.cell(ws, number, CENTRE),
-                book.text(ws, line.unit_code, CENTRE),
-                book.text(ws, line.unit_name, flag or TEXT),
-                book.text(ws, line.status_label, flag or TEXT),
-                book.cell(ws, line.due_on, DATE),
-                book.cell(ws, line.submitted_on, DATE),
-                book.cell(ws, line.days if line.late else 0, CENTRE),
-            ]
-        )
+        book.value(ws, row, 0, row - 7, CENTRE)
+        book.text(ws, row, 1, line.unit_code, CENTRE)
+        book.text(ws, row, 2, line.unit_name, flag or TEXT)
+        book.text(ws, row, 3, line.status_label, flag or TEXT)
+        book.value(ws, row, 4, line.due_on, DATE)
+        book.value(ws, row, 5, line.submitted_on, DATE)
+        book.value(ws, row, 6, line.days if line.late else 0, CENTRE)
     return book.save()

@@ -9,9 +9,11 @@ from io import BytesIO
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from documents.excel import FILLS
 from indicators.models import Indicator
+from portal.models import ReportingUnit
 from reports import figures, selectors
 from reports.completeness import round_completeness
 from reports.figures import official_rollup
@@ -138,6 +140,8 @@ def test_every_cell_is_times_new_roman_on_a4_fitted_to_the_width(as_user):
     for ws in wb:
         fonts = {c.font.name for row in ws.iter_rows() for c in row}
         assert fonts == {"Times New Roman"}, ws.title
+        # What a reader types later into an empty cell, beyond the written ones, too.
+        assert ws["AZ500"].font.name == "Times New Roman" and ws["AZ500"].font.sz == 12
         assert ws.page_setup.paperSize == 9  # A4
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
@@ -289,13 +293,71 @@ def test_rollup_cells_are_coloured_by_achievement(as_user):
     assert bound.value == "< 17" and bound.data_type == "s"
 
 
+def test_the_rollup_keeps_its_headers_on_screen_and_on_every_printed_page(as_user):
+    round_ = demo_round()
+    ws = workbook(download(as_user("syt"), f"/reports/rounds/{round_.pk}/rollup.xlsx")).active
+    units = Report.objects.filter(round=round_).count()
+    target = get_column_letter(5 + units)
+    # STT, name, unit and target span the names' and codes' rows; the units'
+    # names and codes (and the total's) are one row each.
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert merged == {"A4:A5", "B4:B5", "C4:C5", f"{target}4:{target}5"}
+    assert ws[f"{target}4"].value == "Chỉ tiêu" and ws[f"{target}4"].font.b
+    assert ws["A5"].border.bottom.style == "thin"  # a covered cell keeps the header's borders
+    assert ws.freeze_panes == "D7"  # names, codes and statuses above; STT, name, unit left
+    assert ws.print_title_rows == "$4:$6" and ws.print_title_cols == "$A:$C"
+    margins = ws.page_margins
+    assert (margins.left, margins.right, margins.top, margins.bottom) == pytest.approx(
+        (30 / 25.4, 15 / 25.4, 20 / 25.4, 20 / 25.4)
+    )
+    assert ws.column_dimensions["B"].width == pytest.approx(44, abs=1)
+    # The legend: each achievement colour with its name.
+    assert [
+        (ws.cell(row=2, column=c).value, ws.cell(row=2, column=c).fill.fgColor.rgb[-6:])
+        for c in (4, 5, 6)
+    ] == [
+        ("Đạt", FILLS["achieved"]),
+        ("Không đạt", FILLS["not_achieved"]),
+        ("Không so sánh được", FILLS["not_comparable"]),
+    ]
+    assert ws["A1"].value == round_.title and ws["A1"].font.b and ws["A1"].font.sz == 13
+
+
+def test_names_in_the_round_workbooks_that_look_like_formulas_stay_text(as_user):
+    round_ = demo_round()
+    round_.title = '=HYPERLINK("http://x","y")'
+    round_.save()
+    codes = indicator_codes(round_.template)
+    Indicator.objects.filter(code=codes[0]).update(name="+cmd|' /C calc'!A0")
+    ReportingUnit.objects.filter(code="877").update(name="-Huyện Châu Thành")
+    shown = {
+        "rollup": {round_.title, "+cmd|' /C calc'!A0", "-Huyện Châu Thành"},
+        "completeness": {round_.title, "-Huyện Châu Thành"},  # no indicator there
+    }
+    for name, injected in shown.items():
+        content = download(as_user("syt"), f"/reports/rounds/{round_.pk}/{name}.xlsx")
+        cells = [c for row in workbook(content).active.iter_rows() for c in row]
+        found = {c.value: c for c in cells if c.value in injected}
+        assert set(found) == injected, name
+        for value, cell in found.items():
+            assert cell.data_type == "s" and cell.quotePrefix, (name, value)
+        with zipfile.ZipFile(BytesIO(content)) as archive:
+            sheets = [archive.read(n) for n in archive.namelist() if "worksheets/s" in n]
+        assert sheets and not any(b"<f>" in xml for xml in sheets), name
+
+
 @pytest.mark.parametrize("name", ["rollup", "completeness"])
 def test_the_round_workbooks_are_times_new_roman_on_a4(as_user, name):
     url = f"/reports/rounds/{demo_round().pk}/{name}.xlsx"
     ws = workbook(download(as_user("syt"), url)).active
     assert {c.font.name for row in ws.iter_rows() for c in row} == {"Times New Roman"}
+    # What a reader types later into an empty cell, beyond the written ones, too.
+    assert ws["AZ500"].font.name == "Times New Roman" and ws["AZ500"].font.sz == 12
     assert ws.page_setup.paperSize == 9
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    # One page wide, as many down as needed; XlsxWriter leaves out fitToWidth="1",
+    # the schema's default (ECMA-376 §18.3.1.64), which openpyxl then reads as None.
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
     assert ws.page_setup.orientation == ("landscape" if name == "rollup" else "portrait")
 
 
