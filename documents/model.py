@@ -11,6 +11,7 @@ synthesis (a report of the province), later an award list, a roll-up.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -92,6 +93,7 @@ class Cell:
     decimals: int = 0  # as written: "13,04" has 2
     unit: str = ""  # a number's unit written after it ("%")
     ratio: Ratio | None = None
+    day: dt.date | None = None  # for DATE
     centred: bool = False
 
     @property
@@ -112,7 +114,7 @@ class Table:
     spans, as HTML lays them out) and its body rows."""
 
     key: str  # which table of the outline it is ("table-2")
-    title: str
+    title: Paragraph
     header: tuple[tuple[HeaderCell, ...], ...]
     rows: tuple[tuple[Cell, ...], ...]
     widths: tuple[int, ...]  # relative column widths (Excel characters)
@@ -132,7 +134,7 @@ class Section:
     tables the outline places after it."""
 
     number: str
-    heading: str  # "1. Tình hình triển khai…": the numbering as written
+    heading: Paragraph  # "1. Tình hình triển khai…": the numbering as written
     depth: int
     paragraphs: tuple[Paragraph, ...]
     tables: tuple[Table, ...] = ()
@@ -158,8 +160,8 @@ class Appendix:
     "(Kèm theo Báo cáo số … ngày … của …)" line, then its tables."""
 
     label: str  # "PHỤ LỤC"
-    title: str
-    reference: str
+    title: Paragraph
+    reference: Paragraph
     tables: tuple[Table, ...]
     landscape: bool = False
 
@@ -168,7 +170,7 @@ class Appendix:
 class Document:
     kind: str  # the type name as printed: "BÁO CÁO"
     header: Header
-    summary: Paragraph  # trích yếu
+    summary: tuple[Paragraph, ...]  # trích yếu, line by line as typed
     introduction: tuple[Paragraph, ...]
     sections: tuple[Section, ...]
     closing: tuple[Paragraph, ...]

@@ -95,10 +95,11 @@ def number_line(number_symbol: str, party: bool, kind: str = "BC") -> str:
 # ---------------------------------------------------------------- lines that must not break
 
 # A document's number and symbol: "21-NQ/TW", "20,21-NQ/TW", "3899/SYT-KHTC",
-# "104/QĐ-UBND-TL", "59- CTr/TU" (the seed's spacing). A line breaking inside
+# "104/QĐ-UBND-TL", "59- CTr/TU" (the seed's spacing), "      /BC-UBND" (a
+# number left blank). A line breaking inside
 # one ("21-NQ/ | TW") reads as two words.
 SYMBOL = re.compile(
-    r"\d[\d,]*(?:\s?[-/]\s?[A-Za-zĐđƯư][\wĐđƯư.]*)+(?:[-/][\wĐđƯư.]+)*",
+    r"(?:\d[\d,]*|\u00a0+)(?:\s?[-/]\s?[A-Za-zĐđƯư][\wĐđƯư.]*)+(?:[-/][\wĐđƯư.]+)*",
 )
 
 
