@@ -41,7 +41,7 @@ from documents.wording import (
 )
 from indicators.numbers import ParseError, format_number, parse
 from reports import selectors
-from reports.models import Report, ReportStatus, TablePlacement, TableKind, TemplateTable
+from reports.models import Report, ReportStatus, TableKind, TablePlacement, TemplateTable
 
 # A table with more columns than this does not fit the 165 mm between the
 # margins of a portrait page at 12 pt: the appendix is then set in landscape.
@@ -56,6 +56,11 @@ PLAN, ACTUAL, RATIO, PLAN_NEXT = 3, 4, 5, 6
 
 def text_cell(text: str | None, centred: bool = False) -> Cell:
     return Cell(text or "", CellKind.TEXT, centred=centred)
+
+
+def ordinal_cell(number: int) -> Cell:
+    """The STT column: 1, 2, 3…"""
+    return Cell(str(number), CellKind.NUMBER, number=Decimal(number), centred=True)
 
 
 def figure_cell(shown: str) -> Cell:
@@ -180,7 +185,7 @@ def indicator_table(table: TemplateTable, rows: Sequence[Any], year: int) -> Tab
     )
     body = tuple(
         (
-            text_cell(str(number), centred=True),
+            ordinal_cell(number),
             text_cell(row.indicator.name),
             text_cell(row.indicator.unit_of_measure, centred=True),
             figure_cell(row.plan),
@@ -207,7 +212,7 @@ def documents_table(table: TemplateTable, documents: Iterable[Any]) -> Table:
     )
     body = tuple(
         (
-            text_cell(str(number), centred=True),
+            ordinal_cell(number),
             text_cell(doc.number_symbol),
             date_cell(doc.issued_on),
             text_cell(doc.issuer),
@@ -219,7 +224,8 @@ def documents_table(table: TemplateTable, documents: Iterable[Any]) -> Table:
 
 
 def figures_table(table: TemplateTable, stored: dict[str, Any]) -> Table:
-    header = ((HeaderCell("STT"), HeaderCell("Nội dung"), HeaderCell("Đvt"), HeaderCell("Giá trị")),)
+    labels = ("STT", "Nội dung", "Đvt", "Giá trị")
+    header = (tuple(HeaderCell(label) for label in labels),)
     lines = []
     for fig in table.config.get("figures", []):
         figure = stored.get(fig["code"])
@@ -228,7 +234,7 @@ def figures_table(table: TemplateTable, stored: dict[str, Any]) -> Table:
         lines.append((fig, amount_cell(figure.value, figure.text)))
     body = tuple(
         (
-            text_cell(str(number), centred=True),
+            ordinal_cell(number),
             text_cell(fig.get("label", fig["code"])),
             text_cell(fig.get("unit", ""), centred=True),
             value,
@@ -269,9 +275,7 @@ def _heading(number: str, title: str) -> str:
     return f"{number} {title}" if number.endswith((")", ".")) else f"{number}. {title}"
 
 
-def _sections(
-    report: Report, after: dict[str, list[Table]], draft: bool
-) -> tuple[Section, ...]:
+def _sections(report: Report, after: dict[str, list[Table]], draft: bool) -> tuple[Section, ...]:
     states, _comments = selectors.sections_of(report)
     filled: set[int] = set()
     parents = {s.section.pk: s.section.parent_id for s in states}
@@ -317,20 +321,20 @@ def report_document(report: Report) -> Document:
         else:
             appendix_tables.append(table)
 
-    appendix = None
-    if appendix_tables:
-        issuer = issuer_in_text(report.issuing_body, report.unit.name)
-        reference = (
-            f"(Kèm theo Báo cáo số {number_text(report.number_symbol, party)} "
-            f"{when(report.signed_on, year)} của {issuer})"
-        )
-        appendix = Appendix(
-            label="PHỤ LỤC",
-            title=paragraph(round_.template.appendix_title),
-            reference=paragraph(reference),
-            tables=tuple(appendix_tables),
-            landscape=any(t.columns > PORTRAIT_COLUMNS for t in appendix_tables),
-        )
+    issuer = issuer_in_text(report.issuing_body, report.unit.name)
+    reference = (
+        f"(Kèm theo Báo cáo số {number_text(report.number_symbol, party)} "
+        f"{when(report.signed_on, year)} của {issuer})"
+    )
+    # Always there, for its heading: a spreadsheet heads every table's sheet
+    # with it; the PDF prints it when it has tables.
+    appendix = Appendix(
+        label="PHỤ LỤC",
+        title=paragraph(round_.template.appendix_title),
+        reference=paragraph(reference),
+        tables=tuple(appendix_tables),
+        landscape=any(t.columns > PORTRAIT_COLUMNS for t in appendix_tables),
+    )
 
     return Document(
         kind="BÁO CÁO",
@@ -359,4 +363,3 @@ def report_document(report: Report) -> Document:
         appendix=appendix,
         title=report.summary or round_.title,
     )
-

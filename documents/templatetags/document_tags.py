@@ -25,4 +25,3 @@ def runs(paragraph: Paragraph) -> SafeString:
             for r in paragraph.runs
         ),
     )
-
