@@ -109,7 +109,7 @@ def _key(table: TemplateTable) -> str:
 
 
 def _title(table: TemplateTable) -> Paragraph:
-    return paragraph(table.title or str(table.get_kind_display()))
+    return paragraph(table.title or str(TableKind(table.kind).label))
 
 
 def dissemination_table(table: TemplateTable, rows: Sequence[Any]) -> Table:
@@ -246,7 +246,7 @@ def figures_table(table: TemplateTable, stored: dict[str, Any]) -> Table:
 
 def report_tables(report: Report) -> list[tuple[TemplateTable, Table]]:
     """Every table of the report's outline with the report's rows, in outline order."""
-    by_code = {}
+    by_code: dict[str, Any] = {}
     for item in selectors.indicator_rows(report):
         by_code.setdefault(item.indicator.code, item)
     dissemination = list(report.dissemination.all())

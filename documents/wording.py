@@ -97,13 +97,12 @@ def number_line(number_symbol: str, party: bool, kind: str = "BC") -> str:
 # A document's number and symbol: "21-NQ/TW", "20,21-NQ/TW", "3899/SYT-KHTC",
 # "104/QĐ-UBND-TL", "59- CTr/TU" (the seed's spacing), "      /BC-UBND" (a
 # number left blank). A line breaking inside
-# one ("21-NQ/ | TW") reads as two words.
+# one ("21-NQ/ | TW") reads as two words. A match starts only where a run of
+# digits or blanks starts: a megabyte of digits is then read once, not once
+# per digit.
 SYMBOL = re.compile(
-    r"(?:\d[\d,]*|\u00a0+)(?:\s?[-/]\s?[A-Za-zĐđƯư][\wĐđƯư.]*)+(?:[-/][\wĐđƯư.]+)*",
+    r"(?:(?<![\d,])\d[\d,]*|(?<!\u00a0)\u00a0+)(?:\s?[-/]\s?[A-Za-zĐđƯư][\wĐđƯư.]*)+(?:[-/][\wĐđƯư.]+)*",
 )
-
-
-LAST_TWO_WORDS = re.compile(r"\S+\s+\S+\s*$")
 
 
 def runs(text: str, keep_last_words: bool = False) -> tuple[Run, ...]:
@@ -113,9 +112,13 @@ def runs(text: str, keep_last_words: bool = False) -> tuple[Run, ...]:
     text = nfc(text)
     tail = ""
     if keep_last_words:
-        last_two = LAST_TWO_WORDS.search(text)
-        if last_two and last_two.start() > 0:
-            text, tail = text[: last_two.start()], last_two.group(0)
+        # A split, not a regex searched backwards: that would read a long word
+        # once per letter. Words are at the even places, white space between.
+        stripped = text.rstrip()
+        parts = re.split(r"(\s+)", stripped)
+        if len(parts) >= 5 and any(parts[: len(parts) - 3 : 2]):
+            tail = "".join(parts[-3:]) + text[len(stripped) :]
+            text = "".join(parts[:-3])
     pieces: list[Run] = []
     position = 0
     for match in SYMBOL.finditer(text):

@@ -5,6 +5,7 @@ read back from the demo's PDFs (pdftotext), previews and Excel appendices
 import datetime as dt
 import difflib
 import re
+import time
 import unicodedata
 from io import BytesIO
 
@@ -203,6 +204,29 @@ def test_bodies_in_a_running_text():
     assert issuer_in_text("UỶ BAN NHÂN DÂN XÃ TÂN HỘ CƠ") == "Ủy ban nhân dân xã Tân Hộ Cơ"
     assert issuer_in_text("TỈNH ĐỒNG THÁP") == "tỉnh Đồng Tháp"
     assert issuer_in_text("", "Huyện Châu Thành") == "huyện Châu Thành"
+
+
+def test_the_excel_text_sheet_has_the_signer_and_the_recipients(demo):
+    wb = workbook(report_of("877"))
+    ws = wb.worksheets[-1]
+    rows = {row[0].value: row[1].value for row in ws.iter_rows(min_row=2)}
+    assert rows["Nơi nhận:"].splitlines() == [
+        "- Sở YT tỉnh ĐT;",
+        "- TT.HU, TT.HĐND Huyện;",
+        "- CT, các PCT.UBND Huyện;",
+        "- BCĐ Huyện;",
+        "- LĐVP, các CVNC;",
+        "- Lưu VT.",
+    ]
+    signed = next(v for v in rows.values() if v and v.endswith("Đỗ Nhật Định"))
+    assert signed.splitlines() == [
+        "TM. ỦY BAN NHÂN DÂN",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Đỗ Nhật Định",
+    ]
+    written = [ws.cell(row=r, column=2) for r in range(2, ws.max_row + 1)]
+    assert all(c.data_type == "s" for c in written if c.value is not None)
 
 
 # ------------------------------------------------- documents issued and named figures
@@ -410,3 +434,11 @@ def test_the_admin_sets_where_a_table_is_printed(as_user):
         .content.decode()
     )
     assert 'name="tables-0-placement"' in html and 'name="tables-0-section_key"' in html
+
+
+def test_cutting_a_megabyte_of_pasted_text_into_runs_takes_one_reading():
+    # Searched backwards or from every digit, a long word took minutes (quadratic).
+    for pasted in ["1" * 1_000_000, "a-B" * 300_000, "ab " * 300_000]:
+        started = time.perf_counter()
+        assert "".join(p.text for p in runs(pasted, keep_last_words=True)) == pasted
+        assert time.perf_counter() - started < 5
