@@ -22,7 +22,8 @@ from documents.excel import (
     column_widths,
     page_setup,
 )
-from documents.pdf import date_line, html_to_pdf
+from documents.pdf import html_to_pdf
+from documents.wording import date_line
 from movements.standing import award_list
 from portal.downloads import slug
 from portal.models import UnitKind

@@ -2,6 +2,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -77,10 +78,17 @@ class TableKind(models.TextChoices):
     FIGURES = "figures", _("Named figures")
 
 
+class TablePlacement(models.TextChoices):
+    APPENDIX = "appendix", _("In the appendix")
+    BODY = "body", _("In the body, after its section")
+
+
 class TemplateTable(models.Model):
     """A table of the template. `config` holds what the kind needs: indicator
     codes and columns, the audiences and methods of a dissemination matrix,
-    the codes, labels and units of named figures."""
+    the codes, labels and units of named figures. `placement` says where the
+    document prints it: in its appendix, or in the body after the section
+    whose key is `section_key` (documents/build.py)."""
 
     template = models.ForeignKey(
         ReportTemplate, on_delete=models.CASCADE, related_name="tables", verbose_name=_("template")
@@ -89,6 +97,18 @@ class TemplateTable(models.Model):
     title = models.CharField(_("title"), max_length=500, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     config = models.JSONField(_("configuration"), default=dict, blank=True)
+    placement = models.CharField(
+        _("printed"),
+        max_length=10,
+        choices=TablePlacement.choices,
+        default=TablePlacement.APPENDIX,
+    )
+    section_key = models.CharField(
+        _("after section"),
+        max_length=60,
+        blank=True,
+        help_text=_("The key of the section (II.6) the table follows when printed in the body."),
+    )
 
     class Meta:
         verbose_name = _("template table")
@@ -97,6 +117,12 @@ class TemplateTable(models.Model):
 
     def __str__(self):
         return self.title or self.get_kind_display()
+
+    def clean(self):
+        if self.placement == TablePlacement.BODY and not self.section_key:
+            raise ValidationError(
+                {"section_key": _("Give the section after which the table is printed.")}
+            )
 
 
 class PeriodType(models.TextChoices):

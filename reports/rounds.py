@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal.models import UnitKind
+from portal.names import place_name, upper
 from portal.permissions import can
 from reports.figures import carry_plans_forward
 from reports.models import PeriodType, Report, ReportingRound, RoundDeadline
@@ -89,8 +90,8 @@ def open_round(spec, user=None):
             round=round_,
             unit=unit,
             due_on=spec.deadlines[unit.kind],
-            place=unit.name.split(" ", 1)[-1],
-            issuing_body=f"ỦY BAN NHÂN DÂN {unit.name.upper()}",
+            place=place_name(unit.name),
+            issuing_body=f"ỦY BAN NHÂN DÂN {upper(unit.name)}",
         )
         for unit in spec.units
     )

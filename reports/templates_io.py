@@ -10,9 +10,12 @@ version is refused, and the changed outline must carry a new version.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from reports.models import ReportTemplate, TemplateSection, TemplateTable
+from reports.models import ReportTemplate, TablePlacement, TemplateSection, TemplateTable
 from reports.outlines import template_in_use
 from reports.workflow import WorkflowError
+
+# The keys of a table's JSON that are fields of TemplateTable; the others are its `config`.
+TABLE_FIELDS = ("kind", "title", "placement", "after")
 
 
 @transaction.atomic
@@ -62,12 +65,31 @@ def load_template(data):
             "kind": t["kind"],
             "title": t.get("title", ""),
             "position": i,
-            "config": {k: v for k, v in t.items() if k not in ("kind", "title")},
+            # Where the document prints it: "appendix" (the default) or "body",
+            # after the section whose key "after" gives ("II.6").
+            "placement": t.get("placement", TablePlacement.APPENDIX),
+            "section_key": t.get("after", ""),
+            "config": {k: v for k, v in t.items() if k not in TABLE_FIELDS},
         }
         for i, t in enumerate(data.get("tables", []))
     ]
+    for t in tables:
+        if t["placement"] not in TablePlacement.values:
+            raise WorkflowError(
+                _("A table's placement is one of: %(values)s.")
+                % {"values": ", ".join(TablePlacement.values)}
+            )
+        if t["placement"] == TablePlacement.BODY and not t["section_key"]:
+            raise WorkflowError(_('A table printed in the body names its section ("after").'))
     current = [
-        {"kind": t.kind, "title": t.title, "position": t.position, "config": t.config}
+        {
+            "kind": t.kind,
+            "title": t.title,
+            "position": t.position,
+            "placement": t.placement,
+            "section_key": t.section_key,
+            "config": t.config,
+        }
         for t in template.tables.all()
     ]
     if current != tables:

@@ -13,18 +13,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from documents.pdf import (
-    BASE_URL,
-    MissingStaticFile,
-    date_line,
-    html_to_pdf,
-    is_party_document,
-    issuer_in_text,
-    number_line,
-    pdf_filename,
-    static_path,
-    vn_date,
-)
+from documents.names import issuer_in_text
+from documents.pdf import BASE_URL, MissingStaticFile, html_to_pdf, pdf_filename, static_path
+from documents.wording import date_line, is_party_document, number_line, vn_date
 from reports.models import Report, ReportStatus
 from tests.reports.test_demo_round import demo_round, seed_lines, squeeze
 
@@ -169,7 +160,7 @@ def test_the_pdf_reads_as_seed_000(chau_thanh_pdf):
     assert (
         squeeze(
             "(Kèm theo Báo cáo số /BC-UBND ngày 20 tháng 11 năm 2020 "
-            "của Ủy ban nhân dân Huyện Châu Thành)"
+            "của Ủy ban nhân dân huyện Châu Thành)"
         )
         in appendix
     )
@@ -220,7 +211,9 @@ def test_a4_portrait_with_the_decree_margins(chau_thanh_pdf):
     for (width, height, _words), size in zip(pages, sizes, strict=True):
         assert (width, height) == pytest.approx(size, abs=0.01)
     portrait = [(i, p[2]) for i, p in enumerate(pages) if sizes[i] == pytest.approx(A4, abs=0.1)]
-    assert len(portrait) >= len(pages) - 1, sizes  # the appendix may be landscape
+    # The appendix may be landscape: the report before it is portrait.
+    appendix = next(i for i, p in enumerate(pages) if any(w[4] == "PHỤ" for w in p[2]))
+    assert [i for i, _words in portrait[:appendix]] == list(range(appendix)), sizes
 
     lefts, rights = [], []
     for i, words in portrait:
@@ -369,11 +362,13 @@ def test_number_lines():
 
 
 def test_the_issuing_body_in_a_running_text():
+    # Decree 30, Appendix II: the administrative word in lower case inside a
+    # sentence, the place's capitals kept.
     assert (
         issuer_in_text("ỦY BAN NHÂN DÂN HUYỆN CHÂU THÀNH", "Huyện Châu Thành")
-        == "Ủy ban nhân dân Huyện Châu Thành"
+        == "Ủy ban nhân dân huyện Châu Thành"
     )
-    assert issuer_in_text("ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP") == "Ủy ban nhân dân Tỉnh Đồng Tháp"
+    assert issuer_in_text("ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP") == "Ủy ban nhân dân tỉnh Đồng Tháp"
     assert issuer_in_text("SỞ Y TẾ") == "Sở Y tế"
 
 

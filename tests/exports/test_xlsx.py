@@ -101,26 +101,29 @@ def test_it_lays_out_the_indicator_table_as_the_seed_with_merged_two_row_headers
     assert ws[f"E{FIRST + 4}"].data_type == "s"  # 12/12
 
 
-def test_the_ratio_is_a_formula_for_plain_numbers_and_the_portals_value_otherwise(as_user):
+def test_the_ratio_is_a_formula_for_plain_numbers_and_the_portals_value_as_text_otherwise(
+    as_user,
+):
     report = chau_thanh()
     ws = sheet_with(workbook(download(as_user("syt"), f"/reports/{report.pk}/xlsx/")), "Tỷ lệ")
-    ratios = [row.achievement.ratio for row in selectors.indicator_rows(report)]
-    for i, ratio in enumerate(ratios):
+    rows = selectors.indicator_rows(report)
+    for i, row in enumerate(rows):
         cell = ws.cell(row=FIRST + i, column=6)
         plan, actual = ws.cell(row=FIRST + i, column=4), ws.cell(row=FIRST + i, column=5)
         if plan.data_type == actual.data_type == "n":
             assert cell.data_type == "f"
-            assert evaluate(cell.value, ws) == float(ratio)
+            assert evaluate(cell.value, ws) == float(row.achievement.ratio)
         else:
-            assert cell.data_type == "n" and cell.value == float(ratio)
+            # No number typed into the column of formulas: the ratio as the PDF prints it.
+            assert cell.data_type == "s" and cell.value == row.achievement.ratio_display
         assert cell.number_format == "#,##0.0"
-    # 9,8 / 3,67 / 90,08 against plain plans; "< 17" and "12/12" are given as values.
+    # 9,8 / 3,67 / 90,08 against plain plans; "< 17" and "12/12" are given as text.
     assert [ws.cell(row=FIRST + i, column=6).data_type for i in (6, 7, 8, 1, 4)] == [
         "f",
         "f",
         "f",
-        "n",
-        "n",
+        "s",
+        "s",
     ]
 
 
@@ -136,7 +139,9 @@ def test_a_lower_is_better_ratio_divides_the_plan_by_the_actual(as_user):
 def test_every_cell_is_times_new_roman_on_a4_fitted_to_the_width(as_user):
     content = download(as_user("syt"), f"/reports/{chau_thanh().pk}/xlsx/")
     wb = workbook(content)
-    assert len(wb.sheetnames) == 5  # the template's four tables and the narrative
+    # The tables the document prints (dissemination, indicators, named figures:
+    # no document issued yet) and the narrative.
+    assert len(wb.sheetnames) == 4
     for ws in wb:
         fonts = {c.font.name for row in ws.iter_rows() for c in row}
         assert fonts == {"Times New Roman"}, ws.title

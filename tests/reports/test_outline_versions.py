@@ -23,6 +23,7 @@ from reports.models import (
     ReportingRound,
     ReportStatus,
     ReportTemplate,
+    SectionText,
     TemplateSection,
     TemplateTable,
 )
@@ -76,6 +77,7 @@ def change_form(template, titles=()):
     for i, t in enumerate(tables):
         row = {"id": t.pk, "template": template.pk, "kind": t.kind, "title": t.title}
         row.update(position=t.position, config=json.dumps(t.config))
+        row.update(placement=t.placement, section_key=t.section_key)
         data.update({f"tables-{i}-{k}": v for k, v in row.items()})
     return data
 
@@ -346,6 +348,10 @@ def test_an_outline_not_yet_sent_is_edited_in_place(as_user, round_2021):
     assert template.sections.get(key="II").title == NEW_TITLE
     assert not ReportTemplate.objects.filter(code=template.code, version=2).exists()
     report = round_2021.reports.first()
+    # A draft prints a heading with something under it (documents/build.py).
+    heading = template.sections.get(key="II")
+    leaf = heading.children.order_by("position").first() or heading
+    SectionText.objects.create(report=report, section=leaf, text="Nội dung.", version=1)
     assert f"II. {NEW_TITLE}" in preview(client, report)
 
 
