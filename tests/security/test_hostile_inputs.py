@@ -1216,7 +1216,7 @@ def test_award_proposal(post_as, movement, data, expect, detail):
         assert_clean(text)
     assert_no_raw_markup(content(client.get(url)))
     workbook = openpyxl.load_workbook(
-        io.BytesIO(client.get(f"/indicators/movements/{movement.pk}/awards.xlsx").content)
+        io.BytesIO(client.get(f"/indicators/movements/{movement.pk}/awards.xlsx").getvalue())
     )
     for ws in workbook:
         for row in ws.iter_rows():
