@@ -6,7 +6,7 @@ PORT ?= 8000
 # A developer's machine: DEBUG on, the embedded SQLite database unless DATABASE_URL is set.
 export DEBUG ?= 1
 
-.PHONY: run test lint bench venv dev-venv migrate demo messages clean
+.PHONY: run test lint typecheck bench venv dev-venv migrate demo messages clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -36,7 +36,14 @@ lint: dev-venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: dev-venv lint
+# Types (pyproject.toml, [tool.mypy]): the documents layer and the modules
+# built with it; strict on the document model and its naming and wording rules.
+STRICT := documents/model.py documents/wording.py documents/names.py portal/names.py
+typecheck: dev-venv
+	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --strict $(STRICT)
+
+test: dev-venv lint typecheck
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 

@@ -20,10 +20,8 @@ from reports.models import ExportJob, ExportStatus
 
 def _job(request, job_pk):
     """The job if the user started it or reviews its round; 404 otherwise."""
-    job = ExportJob.objects.select_related("round__issuing_unit", "round__template").filter(
-        pk=job_pk
-    )
-    job = job.first()
+    jobs = ExportJob.objects.select_related("round__issuing_unit", "round__template")
+    job = jobs.filter(pk=job_pk).first()
     if job is None or not (
         job.requested_by_id == request.user.pk or permissions.can(request.user, "review", job.round)
     ):

@@ -26,7 +26,10 @@ def _number_looks(decimals):
     return {
         estimate: {
             status: Look(
-                fmt=formats[estimate], align="right", fill=FILLS.get(status, ""), italic=estimate
+                fmt=formats[estimate],
+                align="right",
+                fill=FILLS[status] if status else "",
+                italic=estimate,
             )
             for status in (None, *FILLS)
         }
@@ -53,8 +56,8 @@ def write_rollup(table, units, title, subtitle, statuses=None):
     page_setup(ws, width, landscape=True, title_rows=(3, header_end - 1), title_columns=(0, 2))
     book.text(ws, 0, 0, title, Look(bold=True, size=13, grid=False))
     book.text(ws, 1, 0, subtitle, Look(italic=True, grid=False))
-    for column, (status, colour) in enumerate(FILLS.items(), start=3):
-        book.text(ws, 1, column, Status(status).label, Look(fill=colour))
+    for column, (achieved, colour) in enumerate(FILLS.items(), start=3):
+        book.text(ws, 1, column, Status(achieved).label, Look(fill=colour))
     # STT, name, unit and target span the names' and the codes' rows. In
     # constant-memory mode a row is written out as soon as a later one is
     # touched and a merge must start in a row not yet written out: the merges
