@@ -16,9 +16,3 @@ def vn_number(value, decimals=None):
     """A number with decimal comma and thousands dot: 10.775.000.000, 13,04."""
     return format_number(value, decimals)
 
-
-@register.filter
-def vn_month(month):
-    """Decree 30 writes months 1 and 2 with a leading zero, the others without."""
-    month = int(month)
-    return f"{month:02d}" if month < 3 else str(month)
