@@ -15,4 +15,3 @@ def get_item(mapping, key):
 def vn_number(value, decimals=None):
     """A number with decimal comma and thousands dot: 10.775.000.000, 13,04."""
     return format_number(value, decimals)
-
