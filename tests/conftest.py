@@ -9,10 +9,13 @@ chromium so that CI always runs them.
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from portal.management.commands.load_demo import load_demo_data
 
@@ -49,6 +52,27 @@ def demo_again_afterwards(django_db_blocker):
     yield
     with django_db_blocker.unblock():
         load_demo_data()
+
+
+@contextmanager
+def demo_in_old_shape(targets):
+    """The demo's database migrated back to `targets` (a database in an older
+    shape, for tests of an upgrade): yields the apps of that state and the
+    latest migrations; migrated forward again afterwards. Use with
+    transactional_db and demo_again_afterwards."""
+    from reports.models import Report
+
+    if not Report.objects.filter(unit__code="877").exists():
+        load_demo_data()
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    executor.migrate(targets)
+    try:
+        yield executor.loader.project_state(targets).apps, latest
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(latest)
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from portal.management.commands.load_demo import load_demo_data
-from reports.models import ExportJob, Report
+from reports.models import ExportJob
+from tests.conftest import demo_in_old_shape
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,17 +24,8 @@ ZIP = b"PK\x03\x04 a round's PDFs" * 1000
 
 @pytest.fixture
 def old_database(demo_again_afterwards, transactional_db):
-    if not Report.objects.filter(unit__code="877").exists():
-        load_demo_data()
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()
-    executor.migrate(OLD)
-    try:
-        yield executor.loader.project_state(OLD).apps, latest
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(latest)
+    with demo_in_old_shape(OLD) as old:
+        yield old
 
 
 def test_finished_jobs_bytes_arrive_as_files_of_the_storage(old_database):

@@ -11,9 +11,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from portal.management.commands.load_demo import load_demo_data
 from reports.figures import official_values
 from reports.models import Report, ReportStatus, ReportValue
+from tests.conftest import demo_in_old_shape
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,18 +23,8 @@ OLD = [("indicators", "0002_movements"), ("reports", "0003_report_first_submissi
 @pytest.fixture
 def old_database(demo_again_afterwards, transactional_db):
     """The demo's units, rounds and reports, with figures stored the old way."""
-    if not Report.objects.filter(unit__code="877").exists():
-        load_demo_data()
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()
-    executor.migrate(OLD)
-    try:
-        apps = executor.loader.project_state(OLD).apps
+    with demo_in_old_shape(OLD) as (apps, _latest):
         yield apps
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(latest)
 
 
 def test_every_value_arrives_in_the_report_that_showed_it_or_an_accepted_archive(old_database):

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from portal.management.commands.load_demo import load_demo_data
 from reports.models import Report
+from tests.conftest import demo_in_old_shape
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,17 +16,8 @@ OLD = [("reports", "0008_table_placement")]
 
 @pytest.fixture
 def old_database(demo_again_afterwards, transactional_db):
-    if not Report.objects.filter(unit__code="877").exists():
-        load_demo_data()
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes()
-    executor.migrate(OLD)
-    try:
-        yield executor.loader.project_state(OLD).apps
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(latest)
+    with demo_in_old_shape(OLD) as (apps, _latest):
+        yield apps
 
 
 def test_only_the_old_wrong_places_are_recomputed(old_database):
