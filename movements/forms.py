@@ -1,12 +1,19 @@
-"""The forms of the movement pages: a unit's declarations and a line of the award list."""
+"""The forms of the movement pages: a unit's declarations, a line of the award
+list and the award list's signature."""
+
+import re
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from movements.models import AwardKind
+from movements.models import AwardKind, Movement
 from portal.models import ReportingUnit
-from reports.forms import CleanTextField, PlainTextField
+from reports.forms import VN_DATE_FORMATS, CleanTextField, PlainTextField
+
+# A State body's number and symbol: "15/DS-UBND", "/DS-UBND" while the number
+# is not given, "104/DS-UBND-TĐKT" (Decree 30, Appendix I).
+STATE_NUMBER = re.compile(r"^\d*/[A-ZĐ]+(-[A-ZĐ0-9.]+)+$")
 
 ANSWERS = [
     ("", gettext_lazy("Not declared")),
@@ -88,3 +95,56 @@ class AwardForm(forms.Form):
         field = self.fields["unit"]
         field.queryset = ReportingUnit.objects.filter(pk__in=unit_ids).order_by("path")
         field.labels = labels
+
+
+class AwardDocumentForm(forms.ModelForm):
+    """The award list as a signed document: its number, who signs, when, and
+    who receives it (documents/award_list.py prints them)."""
+
+    signed_on = forms.DateField(
+        label=gettext_lazy("Date signed"),
+        required=False,
+        input_formats=VN_DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        error_messages={"invalid": gettext_lazy("Write the date as dd/mm/yyyy, e.g. 05/02/2022.")},
+        help_text=gettext_lazy("Empty until the list is signed: the day and month stay blank."),
+    )
+
+    class Meta:
+        model = Movement
+        fields = ["number_symbol", "signed_on", "authority", "position", "signer", "recipients"]
+        field_classes = {
+            "number_symbol": PlainTextField,
+            "authority": CleanTextField,
+            "position": PlainTextField,
+            "signer": PlainTextField,
+            "recipients": CleanTextField,
+        }
+        labels = {
+            "number_symbol": gettext_lazy("Number and symbol"),
+            "authority": gettext_lazy("Authority words"),
+            "position": gettext_lazy("Signer's title"),
+            "signer": gettext_lazy("Signer"),
+            "recipients": gettext_lazy("Recipients"),
+        }
+        widgets = {
+            "authority": forms.Textarea(attrs={"rows": 2}),
+            "recipients": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_number_symbol(self):
+        number = self.cleaned_data["number_symbol"].strip()
+        if number and not STATE_NUMBER.match(number):
+            raise forms.ValidationError(
+                _("Write the number and symbol as 15/DS-UBND, or /DS-UBND until it is given.")
+            )
+        return number
+
+    def clean_signed_on(self):
+        day = self.cleaned_data["signed_on"]
+        if day and day.year < self.instance.year:
+            raise forms.ValidationError(
+                _("The list is signed in %(year)s or later, the movement's year.")
+                % {"year": self.instance.year}
+            )
+        return day

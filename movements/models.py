@@ -55,6 +55,25 @@ class Movement(models.Model):
     quota_individuals = models.PositiveSmallIntegerField(
         _("individuals to reward"), default=0, help_text=_("At most this many individuals.")
     )
+    # The award list as an official document, stored as a report stores its
+    # own (reports.models.Report): the number and symbol as written (blank
+    # until the list is registered at signing), the authority words and the
+    # title of who signs, the date signed and who receives it.
+    number_symbol = models.CharField(
+        _("award list number and symbol"),
+        max_length=50,
+        blank=True,
+        help_text=_("For example 15/DS-UBND; empty until the list is signed."),
+    )
+    signed_on = models.DateField(_("award list signed on"), null=True, blank=True)
+    authority = models.TextField(
+        _("authority words"),
+        blank=True,
+        help_text=_("One per line: TM. ỦY BAN NHÂN DÂN, KT. CHỦ TỊCH"),
+    )
+    position = models.CharField(_("signer's title"), max_length=100, blank=True)
+    signer = models.CharField(_("signer"), max_length=100, blank=True)
+    recipients = models.TextField(_("recipients"), blank=True, help_text=_("One per line"))
     history = HistoricalRecords(table_name="indicators_historicalmovement")
 
     class Meta:

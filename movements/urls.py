@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:pk>/declare/<int:unit_pk>/", views.movement_declare, name="movement-declare"),
     path("<int:pk>/awards/", views.movement_awards, name="movement-awards"),
     path(
+        "<int:pk>/awards/document/", views.movement_award_document, name="movement-award-document"
+    ),
+    path(
         "<int:pk>/awards/<int:award_pk>/withdraw/",
         views.movement_award_withdraw,
         name="movement-award-withdraw",

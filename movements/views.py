@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from movements.forms import AwardForm, DeclarationForm
+from movements.forms import AwardDocumentForm, AwardForm, DeclarationForm
 from movements.models import AwardProposal, Checkpoint, Declaration, KeyTargetKind
 from movements.standing import (
     award_list,
@@ -123,14 +123,17 @@ def movement_declare(request, pk, unit_pk):
 # ---------------------------------------------------------------------------------- awards
 
 
-def _awards_context(movement, rows, form):
+def _awards_context(movement, rows, form, document_form=None):
     collectives, individuals = award_list(movement)
+    if form is not None and document_form is None:
+        document_form = AwardDocumentForm(instance=movement)
     return {
         "movement": movement,
         "collectives": collectives,
         "individuals": individuals,
         "candidates": [r for r in rows if r.complete],
         "form": form,
+        "document_form": document_form,
         "may_propose": form is not None,
     }
 
@@ -167,6 +170,25 @@ def movement_awards(request, pk):
         _awards_context(movement, rows, form),
         status=400 if form is not None and form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def movement_award_document(request, pk):
+    """The award list's number, signer, date and recipients, set by its reviewers."""
+    movement = get_movement_for_user(request.user, pk)
+    if not may_propose_awards(request.user, movement):
+        raise PermissionDenied
+    form = AwardDocumentForm(request.POST, instance=movement)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The award list's signature is saved."))
+        return redirect("movement-awards", pk=movement.pk)
+    # The page again, with the errors beside their fields and all that was typed.
+    movement.refresh_from_db()
+    rows = standing(movement, Checkpoint.YEAR_END)
+    context = _awards_context(movement, rows, AwardForm(movement, rows), form)
+    return render(request, "movements/awards.html", context, status=400)
 
 
 @login_required

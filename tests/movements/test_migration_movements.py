@@ -158,6 +158,13 @@ def test_every_movement_row_and_its_history_arrives_in_the_movements_app(old_dat
         2022,
         2,
     )
+    # The award list's signature (movements 0002) starts blank: an unsigned list.
+    assert (moved.number_symbol, moved.signed_on, moved.signer, moved.recipients) == (
+        "",
+        None,
+        "",
+        "",
+    )
     assert [p.unit_id for p in Participation.objects.filter(movement=moved)] == [
         moved.key_targets.get(position=2).declarations.get().unit_id
     ]

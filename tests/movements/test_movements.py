@@ -518,7 +518,9 @@ def test_the_award_list_in_excel_is_times_new_roman_and_keeps_formulas_as_text(a
     fonts = {c.font.name for row in ws.iter_rows() for c in row}
     assert fonts == {"Times New Roman"}
     values = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
-    assert "UBND HUYỆN HỒNG NGỰ" in values and "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" in values
+    # The issuer in full, under its superior body (issue 11), and the type as Decree 30 names it.
+    for line in ("UBND TỈNH ĐỒNG THÁP", "ỦY BAN NHÂN DÂN", "HUYỆN HỒNG NGỰ", "DANH SÁCH"):
+        assert line in values, line
     for name in ("Xã Thường Phước 1", "Xã Long Thuận", "Nguyễn Thị Thu Hà"):
         assert name in values
     for payload in INJECTED:
@@ -550,10 +552,13 @@ def test_the_award_list_prints_as_an_official_document(as_user, hong_ngu, tmp_pa
     assert response.status_code == 200 and content.startswith(b"%PDF-")
     text = pdf_text(content, tmp_path)
     for line in (
-        "UBND HUYỆN HỒNG NGỰ",
+        "UBND TỈNH ĐỒNG THÁP",
+        "ỦY BAN NHÂN DÂN",
+        "HUYỆN HỒNG NGỰ",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
+        "DANH SÁCH",
+        "Đề nghị khen thưởng tập thể, cá nhân",
         "I. TẬP THỂ",
         "II. CÁ NHÂN",
         "Xã Thường Phước 1",

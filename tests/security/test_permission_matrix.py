@@ -228,6 +228,13 @@ DECISIONS = {
         kwargs=lambda o: {"pk": o.movement.pk, "award_pk": o.award.pk},
         changes=REVIEWER,
     ),
+    "movement-award-document": Decision(
+        NOT_GET,
+        statuses(LOGIN, 403, 403, 404, 302),
+        kwargs=movement,
+        data=lambda o: {"number_symbol": "15/DS-UBND", "signer": "Lê Văn Thử"},
+        changes=REVIEWER,
+    ),
     # documents/urls.py (award_list_urlpatterns)
     "movement-awards-pdf": Decision(UNIT_200, GET_ONLY, kwargs=movement),
     "movement-awards-xlsx": Decision(UNIT_200, GET_ONLY, kwargs=movement),
