@@ -93,6 +93,7 @@ class AwardForm(forms.Form):
         labels[movement.unit_id] = movement.unit.name
         unit_ids = [movement.unit_id, *(r.unit.pk for r in rows)]
         field = self.fields["unit"]
+        assert isinstance(field, _UnitChoice)
         field.queryset = ReportingUnit.objects.filter(pk__in=unit_ids).order_by("path")
         field.labels = labels
 

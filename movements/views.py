@@ -147,7 +147,7 @@ def movement_awards(request, pk):
         raise PermissionDenied
     rows = standing(movement, Checkpoint.YEAR_END)
     form = AwardForm(movement, rows, request.POST or None) if may_propose else None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data
         try:
             propose_award(

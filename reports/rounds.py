@@ -124,7 +124,7 @@ def open_child_round(report, due_on, user):
             units=communes,
             deadlines={UnitKind.COMMUNE: due_on},
             request=parent.request,
-            directives=list(parent.directives.all()),
+            directives=tuple(parent.directives.all()),
             parent=parent,
             data_from=parent.data_from,
             data_to=parent.data_to,

@@ -133,8 +133,8 @@ def test_apps_import_only_apps_to_their_left():
 
 
 def test_the_graph_of_apps_has_no_cycle():
-    graph = {app: set() for app in ORDER}
-    evidence = {}
+    graph: dict[str, set[str]] = {app: set() for app in ORDER}
+    evidence: dict[tuple[str, str], Import] = {}
     for found in cross_app_imports():
         graph[found.app].add(found.target_app)
         evidence.setdefault((found.app, found.target_app), found)
