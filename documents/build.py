@@ -270,11 +270,6 @@ def report_tables(report: Report) -> list[tuple[TemplateTable, Table]]:
 # ------------------------------------------------------------------------- the report
 
 
-def _heading(number: str, title: str) -> str:
-    # "I. TÌNH HÌNH…", "1. Tình hình…", "a) Về…": the numbering as the outline writes it.
-    return f"{number} {title}" if number.endswith((")", ".")) else f"{number}. {title}"
-
-
 def _sections(report: Report, after: dict[str, list[Table]], draft: bool) -> tuple[Section, ...]:
     states, _comments = selectors.sections_of(report)
     filled: set[int] = set()
@@ -288,7 +283,7 @@ def _sections(report: Report, after: dict[str, list[Table]], draft: bool) -> tup
     return tuple(
         Section(
             number=state.section.number,
-            heading=paragraph(_heading(state.section.number, state.section.title)),
+            heading=paragraph(state.section.heading),
             depth=state.section.depth,
             paragraphs=tuple(paragraph(p) for p in state.paragraphs),
             tables=tuple(after.get(state.section.key, ())),

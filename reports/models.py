@@ -64,11 +64,24 @@ class TemplateSection(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.number}. {self.title}"
+        return self.heading
 
     @property
     def heading(self):
-        return f"{self.number}. {self.title}"
+        return heading_of(self.number, self.title)
+
+
+def heading_of(number, title):
+    """A section's heading with its numbering as the document writes it:
+    "I. TÌNH HÌNH…", "1.1. Về…" (a dot after a numeral, one only), "a) Về…",
+    "- Về…", "+ Về…" (no dot after a letter's bracket or a dash), or the title
+    alone when the section has no numbering."""
+    number = (number or "").strip()
+    if not number:
+        return title
+    if number.endswith((")", ".")) or number in ("-", "+", "–", "•"):
+        return f"{number} {title}"
+    return f"{number}. {title}"
 
 
 class TableKind(models.TextChoices):
