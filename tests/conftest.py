@@ -68,7 +68,9 @@ def demo_in_old_shape(targets):
     latest = executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
     try:
-        yield executor.loader.project_state(targets).apps, latest
+        # (app, None): the app not installed yet, so not part of that state
+        state = executor.loader.project_state([t for t in targets if t[1] is not None])
+        yield state.apps, latest
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
