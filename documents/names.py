@@ -9,16 +9,24 @@ issuing bodies' forms.
 from __future__ import annotations
 
 from portal.names import (
+    COMMITTEE,
+    COMMITTEE_SHORT,
+    committee_body,
     name_in_text,
     nfc,
     place_name,
     proper_case,
     split_unit_name,
+    superior_committee,
     unit_name_from_upper,
     upper,
 )
 
 __all__ = [
+    "COMMITTEE",
+    "COMMITTEE_SHORT",
+    "committee_body",
+    "superior_committee",
     "ISSUER_LINE",
     "ORGANS",
     "issuer_in_text",
@@ -90,19 +98,3 @@ def issuer_lines(issuing_body: str) -> tuple[str, ...]:
             if body.startswith(organ + " "):
                 return (organ, body[len(organ) + 1 :])
     return (body,) if body else ()
-
-
-# A territory's People's Committee: in full as the issuing body ("ỦY BAN NHÂN
-# DÂN HUYỆN HỒNG NGỰ", as a round's reports store it, reports/rounds.py), and
-# abbreviated as the superior body above it ("UBND TỈNH ĐỒNG THÁP", as seed
-# 000's report writes it; Decree 30 lets the superior body be abbreviated).
-COMMITTEE = "ỦY BAN NHÂN DÂN"
-COMMITTEE_SHORT = "UBND"
-
-
-def committee_body(unit_name: str) -> str:
-    return f"{COMMITTEE} {upper(unit_name)}"
-
-
-def superior_committee(unit_name: str) -> str:
-    return f"{COMMITTEE_SHORT} {upper(unit_name)}"

@@ -100,3 +100,19 @@ def unit_name_from_upper(text: str) -> str:
     if not word:
         return proper_case(text)
     return f"{word} {proper}"
+
+
+# A territory's People's Committee: in full as the issuing body ("ỦY BAN NHÂN
+# DÂN HUYỆN HỒNG NGỰ", as a round's reports store it, reports/rounds.py), and
+# abbreviated as the superior body above it ("UBND TỈNH ĐỒNG THÁP", as seed
+# 000's report writes it; Decree 30 lets the superior body be abbreviated).
+COMMITTEE = "ỦY BAN NHÂN DÂN"
+COMMITTEE_SHORT = "UBND"
+
+
+def committee_body(unit_name: str) -> str:
+    return f"{COMMITTEE} {upper(unit_name)}"
+
+
+def superior_committee(unit_name: str) -> str:
+    return f"{COMMITTEE_SHORT} {upper(unit_name)}"

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal.models import UnitKind
-from portal.names import place_name, upper
+from portal.names import committee_body, place_name
 from portal.permissions import can
 from reports.figures import carry_plans_forward
 from reports.models import PeriodType, Report, ReportingRound, RoundDeadline
@@ -91,7 +91,7 @@ def open_round(spec, user=None):
             unit=unit,
             due_on=spec.deadlines[unit.kind],
             place=place_name(unit.name),
-            issuing_body=f"ỦY BAN NHÂN DÂN {upper(unit.name)}",
+            issuing_body=committee_body(unit.name),
         )
         for unit in spec.units
     )
